@@ -1,0 +1,162 @@
+"""The letter store: a data directory with every original file (by content hash) and every letter's record.
+
+Records are JSON files written atomically; a small SQLite catalog finds letters by source and by content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from corpus.atomic import write_atomic
+from corpus.documents import Document
+from corpus.letters import Letter
+
+LETTER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+CATALOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS letters (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS letters_source ON letters (source);
+CREATE TABLE IF NOT EXISTS versions (
+    sha256 TEXT PRIMARY KEY,
+    id TEXT NOT NULL
+);
+"""
+
+
+def default_data_dir() -> Path:
+    """$LETTERS_DATA_DIR, else the user's data folder ($XDG_DATA_HOME or ~/.local/share) / letters."""
+    if os.environ.get("LETTERS_DATA_DIR"):
+        return Path(os.environ["LETTERS_DATA_DIR"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "letters"
+
+
+def is_letter_id(value: str) -> bool:
+    """True for a string that can name a letter (and so a file in the store): no paths, no dots."""
+    return bool(LETTER_ID.match(value))
+
+
+def content_id(sha256: str) -> str:
+    """The id of a letter known only by its content: the first 16 hex digits of its first file's hash."""
+    return sha256[:16]
+
+
+class LetterStore:
+    """Letters kept in `data_dir`: originals/, letters/ and catalog.sqlite.
+
+    Safe for one writing process at a time alongside any number of readers.
+    """
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        self.originals_dir = self.data_dir / "originals"
+        self.letters_dir = self.data_dir / "letters"
+        self.letters_dir.mkdir(parents=True, exist_ok=True)
+        self.originals_dir.mkdir(parents=True, exist_ok=True)
+        self._catalog = sqlite3.connect(self.data_dir / "catalog.sqlite", timeout=60)
+        with self._catalog:
+            self._catalog.executescript(CATALOG_SCHEMA)
+
+    def close(self) -> None:
+        self._catalog.close()
+
+    def __enter__(self) -> LetterStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Originals -------------------------------------------------------------------------------
+
+    def original_path(self, sha256: str, media_type: str) -> Path:
+        return self.originals_dir / sha256[:2] / f"{sha256}.{media_type}"
+
+    def keep_original(self, document: Document) -> Path:
+        """Store the document's bytes under their hash (once), and return where they are."""
+        path = self.original_path(document.sha256, document.media_type)
+        if not path.exists():
+            write_atomic(path, document.content)
+        return path
+
+    # Letters ---------------------------------------------------------------------------------
+
+    def _record_path(self, letter_id: str) -> Path:
+        if not is_letter_id(letter_id):
+            raise ValueError(f"not a letter id: {letter_id!r}")
+        return self.letters_dir / f"{letter_id}.json"
+
+    def save(self, letter: Letter) -> None:
+        """Write the letter's record atomically, then catalog it."""
+        record = json.dumps(letter.to_record(), ensure_ascii=False, indent=1).encode("utf-8")
+        write_atomic(self._record_path(letter.id), record)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._catalog:
+            self._catalog.execute(
+                "INSERT OR REPLACE INTO letters (id, sha256, source, updated) VALUES (?, ?, ?, ?)",
+                (letter.id, letter.sha256, letter.source, now),
+            )
+            self._catalog.executemany(
+                "INSERT OR REPLACE INTO versions (sha256, id) VALUES (?, ?)",
+                [(version["sha256"], letter.id) for version in letter.versions],
+            )
+
+    def get(self, letter_id: str) -> Letter | None:
+        """The letter with this id, or None when there is none (or the id could not be one)."""
+        if not is_letter_id(letter_id):
+            return None
+        try:
+            record = json.loads(self._record_path(letter_id).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        return Letter.from_record(record)
+
+    def delete(self, letter_id: str) -> bool:
+        """Remove a letter's record (its originals stay: they are shared by content)."""
+        path = self._record_path(letter_id)
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        with self._catalog:
+            self._catalog.execute("DELETE FROM letters WHERE id = ?", (letter_id,))
+            self._catalog.execute("DELETE FROM versions WHERE id = ?", (letter_id,))
+        return existed
+
+    def __contains__(self, letter_id: str) -> bool:
+        return is_letter_id(letter_id) and self._record_path(letter_id).exists()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.letters_dir.glob("*.json"))
+
+    def ids(self) -> list[str]:
+        return sorted(path.stem for path in self.letters_dir.glob("*.json"))
+
+    def __iter__(self) -> Iterator[Letter]:
+        for letter_id in self.ids():
+            letter = self.get(letter_id)
+            if letter is not None:
+                yield letter
+
+    def current_versions(self) -> dict[str, str]:
+        """Each letter's id → the hash of its current file: what an index compares to find changes."""
+        with closing(self._catalog.execute("SELECT id, sha256 FROM letters")) as rows:
+            catalogued = dict(rows.fetchall())
+        return {letter_id: catalogued.get(letter_id, "") for letter_id in self.ids()}
+
+    def id_for_source(self, source: str) -> str | None:
+        row = self._catalog.execute("SELECT id FROM letters WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def id_for_content(self, sha256: str) -> str | None:
+        row = self._catalog.execute("SELECT id FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None

@@ -1,0 +1,4 @@
+"""The Whoosh index of letters: building it from the store, and searching it from Python.
+
+`from indexer import LetterIndex` is the public query API; `indexer.cli` is the `letters` command.
+"""
