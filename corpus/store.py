@@ -151,7 +151,15 @@ class LetterStore:
         """Each letter's id → the hash of its current file: what an index compares to find changes."""
         with closing(self._catalog.execute("SELECT id, sha256 FROM letters")) as rows:
             catalogued = dict(rows.fetchall())
-        return {letter_id: catalogued.get(letter_id, "") for letter_id in self.ids()}
+        versions = {}
+        for letter_id in self.ids():
+            # A writer killed between the record and the catalog leaves a record the catalog lacks.
+            sha256 = catalogued.get(letter_id)
+            if sha256 is None and (letter := self.get(letter_id)) is not None:
+                sha256 = letter.sha256
+            if sha256 is not None:
+                versions[letter_id] = sha256
+        return versions
 
     def id_for_source(self, source: str) -> str | None:
         row = self._catalog.execute("SELECT id FROM letters WHERE source = ?", (source,)).fetchone()

@@ -1,0 +1,199 @@
+"""Importing documents into the store: extraction in parallel, then one writer deciding what is new.
+
+`ingest` takes one document (the crawler's path); `import_paths` takes files and folders (`letters import`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from corpus.documents import MEDIA_TYPES, Document
+from corpus.extract import ExtractionError, extract_text
+from corpus.letters import FIELDS, Found, Letter
+from corpus.metadata import extract_metadata
+from corpus.store import LetterStore, content_id, is_letter_id
+
+STATUSES = ("imported", "updated", "unchanged", "failed")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What importing one document did: its status, the letter it became, and why it failed."""
+
+    source: str
+    status: str
+    letter_id: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class Reading:
+    """A document's text and metadata, as extraction found them: what a worker process hands back."""
+
+    text: str
+    metadata: dict[str, Found]
+    disagreements: dict[str, dict[str, Any]]
+
+
+@dataclass
+class ImportSummary:
+    """The counts of a run and every failure with its file and reason."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    failures: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == "failed":
+            self.failures.append(outcome)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def read_document(document: Document) -> Reading:
+    """Extract text and metadata; the site's values win over the text's, and disagreements are kept.
+
+    Raises ExtractionError for a file that is not what it claims to be.
+    """
+    text = extract_text(document)
+    metadata = extract_metadata(text, document.filename)
+    disagreements: dict[str, dict[str, Any]] = {}
+    for name in FIELDS:
+        site_value = document.site.get(name)
+        if site_value in (None, "", []):
+            continue
+        found = metadata.get(name)
+        if found is not None and found.value != site_value:
+            disagreements[name] = {found.origin: found.value}
+        metadata[name] = Found(site_value, "site")
+    return Reading(text, metadata, disagreements)
+
+
+def _read_or_fail(document: Document) -> Reading | str:
+    """read_document for a worker process: a failure comes back as its reason, never as a crash."""
+    try:
+        return read_document(document)
+    except ExtractionError as error:
+        return str(error)
+    except Exception as error:  # one bad file must not stop a run of a thousand
+        return f"{document.source}: unexpected {type(error).__name__} while reading it: {error}"
+
+
+def _file_id(document: Document) -> str | None:
+    file_id = str(document.site.get("file_id") or "")
+    return file_id if is_letter_id(file_id) else None
+
+
+def _unchanged(store: LetterStore, document: Document) -> Outcome | None:
+    """The outcome for a document whose bytes are already its letter's current file; else None."""
+    letter_id = _file_id(document) or store.id_for_content(document.sha256)
+    letter = store.get(letter_id) if letter_id else None
+    if letter is not None and letter.sha256 == document.sha256:
+        return Outcome(document.source, "unchanged", letter.id)
+    return None
+
+
+def _store_reading(store: LetterStore, document: Document, reading: Reading | str) -> Outcome:
+    """Save what was read as a new letter, or as a new version of the letter this source already is."""
+    if isinstance(reading, str):
+        return Outcome(document.source, "failed", reason=reading)
+    # A file the site names is its own letter; an imported file continues the letter of its path or
+    # its content. A site file whose bytes were imported earlier from disk takes that letter over.
+    earlier_id = store.id_for_source(document.source) or store.id_for_content(document.sha256)
+    letter_id = _file_id(document) or earlier_id or content_id(document.sha256)
+    previous = store.get(letter_id) or (store.get(earlier_id) if earlier_id else None)
+    if previous is not None and previous.sha256 == document.sha256:
+        return Outcome(document.source, "unchanged", previous.id)
+    store.keep_original(document)
+    version = {
+        "sha256": document.sha256,
+        "source": document.source,
+        "imported": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    letter = Letter(
+        id=letter_id,
+        text=reading.text,
+        source=document.source,
+        sha256=document.sha256,
+        url=document.site.get("url") or (previous.url if previous else None),
+        metadata=reading.metadata,
+        disagreements=reading.disagreements,
+        versions=[*(previous.versions if previous else []), version],
+    )
+    store.save(letter)
+    if previous is not None and previous.id != letter_id:
+        store.delete(previous.id)
+    return Outcome(document.source, "updated" if previous else "imported", letter_id)
+
+
+def ingest(store: LetterStore, document: Document) -> Outcome:
+    """Import one document: unchanged if its bytes are already a letter's, else read and stored."""
+    return _unchanged(store, document) or _store_reading(store, document, _read_or_fail(document))
+
+
+def find_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every importable file (PDF, HTML, text) named or found below the given folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden and found.suffix.lower() in MEDIA_TYPES:
+                    yield found
+        else:
+            yield path
+
+
+def _read_path(path: Path) -> Reading | str:
+    return _read_or_fail(Document(path.read_bytes(), str(path)))
+
+
+def import_paths(
+    store: LetterStore,
+    paths: Iterable[Path],
+    workers: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ImportSummary:
+    """Import files and folders (recursively): unchanged files are skipped, the rest read in parallel.
+
+    `on_outcome` is called once per file as it finishes (for a progress bar).
+    """
+    summary = ImportSummary()
+
+    def record(outcome: Outcome) -> None:
+        summary.add(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+
+    to_read: list[Document] = []
+    for path in find_files(paths):
+        try:
+            document = Document(path.read_bytes(), str(path))
+        except OSError as error:
+            record(Outcome(str(path), "failed", reason=f"{path}: cannot be read: {error.strerror}"))
+            continue
+        unchanged = _unchanged(store, document)
+        if unchanged:
+            record(unchanged)
+        else:
+            to_read.append(document)
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    if workers == 1 or len(to_read) < 2:
+        readings: Iterable[Reading | str] = map(_read_or_fail, to_read)
+        for document, reading in zip(to_read, readings, strict=True):
+            record(_store_reading(store, document, reading))
+        return summary
+    # Workers re-read each file from its path: cheaper than pickling the bytes to them.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        readings = pool.map(_read_path, [Path(d.source) for d in to_read], chunksize=4)
+        for document, reading in zip(to_read, readings, strict=True):
+            record(_store_reading(store, document, reading))
+    return summary
