@@ -1,6 +1,6 @@
-"""Dates as Ofsted prints them: one date in any printed shape, a letter's own date, and a visit's first and last day.
+"""Dates as Ofsted prints them: one date in any printed shape, a letter's own date, a visit's first and last day.
 
-Every parser takes text as printed (raw PDF text or cleaned), treats any whitespace run as a space, and returns None rather than a guess.
+Parsers take text as printed (raw or cleaned), treat any whitespace run as a space, and give None, never a guess.
 """
 
 from __future__ import annotations
@@ -9,23 +9,47 @@ import re
 from datetime import date, timedelta
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
-_MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                        "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH_ABBREVIATIONS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 
 MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
 )
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+"
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_WEEKDAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+"
+)
+_DAY = r"(?:[0-3]?\d)(?:\s?(?:st|nd|rd|th)\b)?"
 _YEAR = r"(?:19|20)\d\d"
 _NUMERIC = r"[0-3]?\d/[01]?\d/(?:\d\d){1,2}"
 
 # One printed date: "Tuesday 17 May 2023", "the 15th of May 2018", "18 Feb 2014", "17 May", "12/09/2016".
-_ONE_DATE = re.compile(
+ONE_DATE = re.compile(
     rf"(?<![\d/])(?:(?:{_WEEKDAY})?(?:the\s+)?(?P<day>{_DAY})(?:\s+of)?\s+(?P<month>{MONTH})"
     rf"(?:,?\s+(?P<year>{_YEAR}))?(?!\d)|(?P<numeric>{_NUMERIC}))(?![\d/])",
     re.IGNORECASE,
@@ -43,24 +67,44 @@ _ITEM_PARTS = re.compile(
     re.IGNORECASE,
 )
 
+# Any character but a full stop; the stop of "St. Helens" or "Dr. Ann Example" does not end a sentence.
+_IN_SENTENCE = r"(?:[^.]|(?<=\bSt)\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.)"
+
 # Where a letter or report states its visit: a header, or the words that lead into the dates in prose.
 _VISIT_CUES = (
     re.compile(r"inspection\s+dates?\s*:?\s*", re.IGNORECASE),
     re.compile(r"dates?\s+of\s+(?:the\s+)?(?:inspection|visit)\s*:?\s*", re.IGNORECASE),
     re.compile(
-        r"(?:visit|inspection|inspected|meeting\s+with[^.]{0,200}?|met\s+with[^.]{0,200}?|took\s+place|"
-        r"carried\s+out|undertaken|conducted)[^.]{0,250}?\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d)",
+        rf"(?:visit|inspection|inspected|meeting\s+with{_IN_SENTENCE}{{0,200}}?|met\s+with{_IN_SENTENCE}{{0,200}}?|"
+        rf"thank\s+you|took\s+place|carried\s+out|undertaken|conducted){_IN_SENTENCE}{{0,250}}?"
+        rf"\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d|{_WEEKDAY})",
         re.IGNORECASE,
     ),
+    # Joint inspections open with the period: "Between 11 and 15 March 2019, Ofsted, the CQC and ...".
+    re.compile(r"(?:^|(?<=[.\n]))\s*(?:Between|From|During)\s+(?:the\s+)?(?=\d)", re.IGNORECASE),
 )
+
+# Dates of something else than this visit: an earlier inspection, a report's publication, a judgement.
+_OTHER_EVENT = re.compile(r"\b(?:previous|last|earlier|prior|published|judged|dated|report)\b", re.IGNORECASE)
 
 # The longest a single inspection lasts, two periods joined by "and" included.
 MAX_VISIT_DAYS = 92
 
 
+# "Dear Ms X", "Dear Martin": where a letter's header ends (on its own line in clean text, maybe not in raw).
+SALUTATION = re.compile(r"(?:^|(?<=\s))Dear\s+(?=[A-ZÀ-Þ])", re.MULTILINE)
+
+# Ofsted's address block, which raw PDF text interleaves into page 1, even mid-sentence.
+_LETTERHEAD = re.compile(
+    r"(?:\bOfsted )?\b(?:Piccadilly Gate|Aviation House|Agora)\b.{0,220}?"
+    r"(?:www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk)\S*\s?"
+)
+
+
 def normalise(text: str) -> str:
-    """Any whitespace run becomes one space; digits split by a space inside a day ("1 9 June") are joined."""
+    """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
     text = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
+    text = _LETTERHEAD.sub("", text)
     return re.sub(rf"\b([0-3]) (\d) (?={MONTH})", r"\1\2 ", text, flags=re.IGNORECASE)
 
 
@@ -85,7 +129,7 @@ def _numeric_date(printed: str) -> date | None:
 
 def parse_date(text: str, default_year: int | None = None) -> date | None:
     """The first date printed in `text`; a date printed without a year takes `default_year`, else None."""
-    match = _ONE_DATE.search(normalise(text))
+    match = ONE_DATE.search(normalise(text))
     if not match:
         return None
     if match["numeric"]:
@@ -99,16 +143,18 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
 
 def find_letter_date(text: str) -> date | None:
     """The letter's own date: a date alone on a line before "Dear"; for reports, the publication date printed."""
-    head = re.split(r"^\s*Dear\b", text, maxsplit=1, flags=re.MULTILINE)
+    head = SALUTATION.split(text, maxsplit=1)
     if len(head) == 2:
-        for line in head[0].splitlines():
-            line = line.strip().rstrip(".,")
-            match = _ONE_DATE.fullmatch(normalise(line))
+        # Raw PDF text may print page 1's header block after the salutation, so look on page 1 too.
+        first_page = text.split("\f", 1)[0][:5000]
+        for line in [*head[0].splitlines(), *first_page.splitlines()]:
+            line = re.sub(r"^\s*Date\s*:?\s*", "", line).strip().rstrip(".,")
+            match = ONE_DATE.fullmatch(normalise(line))
             if match and (match["year"] or match["numeric"]):
                 return parse_date(line)
     published = re.search(r"\b(?:Report\s+)?published\s*:?\s*(?:on\s+)?", text, re.IGNORECASE)
     if published:
-        found = _ONE_DATE.match(normalise(text[published.end():published.end() + 60]))
+        found = ONE_DATE.match(normalise(text[published.end() : published.end() + 60]))
         if found and (found["year"] or found["numeric"]):
             return parse_date(found.group())
     return None
@@ -165,18 +211,30 @@ def _period(run: str, letter_date: date | None) -> tuple[date, date] | None:
         start = _safe_date(start.year - 1, start.month, start.day)
         if start is None:
             return None
-    return _sensible(start, end)
+    return _sensible(start, end, letter_date)
 
 
-def _sensible(start: date, end: date) -> tuple[date, date] | None:
-    """The period, its end moved into the start's year when a printed year is a slip; None when still absurd."""
+def _sensible(start: date, end: date, letter_date: date | None) -> tuple[date, date] | None:
+    """The period as printed, or with one mistyped year repaired; None when no repair gives a short visit.
+
+    "24 October 2022 to 25 October 2023": one year is a slip. Without a letter date the end moves into the start's
+    year; with one, the repair whose visit ends nearest before the letter wins (visits precede their letters).
+    """
     if timedelta(0) <= end - start <= timedelta(days=MAX_VISIT_DAYS):
         return start, end
-    for year in (start.year, start.year + 1):
-        repaired = _safe_date(year, end.month, end.day)
-        if repaired and timedelta(0) <= repaired - start <= timedelta(days=MAX_VISIT_DAYS):
-            return start, repaired
-    return None
+    repairs = [(start, _safe_date(year, end.month, end.day)) for year in (start.year, start.year + 1)] + [
+        (_safe_date(year, start.month, start.day), end) for year in (end.year, end.year - 1)
+    ]
+    short = [
+        (first, last)
+        for first, last in repairs
+        if first and last and timedelta(0) <= last - first <= timedelta(days=MAX_VISIT_DAYS)
+    ]
+    if letter_date:
+        before_letter = [period for period in short if period[1] <= letter_date]
+        if before_letter:
+            return max(before_letter, key=lambda period: period[1])
+    return short[0] if short else None
 
 
 def find_visit_dates(text: str, letter_date: date | None = None) -> tuple[date, date] | None:
@@ -187,6 +245,9 @@ def find_visit_dates(text: str, letter_date: date | None = None) -> tuple[date, 
     flat = normalise(text)
     for cue in _VISIT_CUES:
         for found in cue.finditer(flat):
+            in_prose = cue not in _VISIT_CUES[:2]
+            if in_prose and _OTHER_EVENT.search(flat, max(0, found.start() - 30), found.end()):
+                continue
             run = _RANGE.match(flat, found.end())
             if run:
                 period = _period(run.group(), letter_date)

@@ -14,7 +14,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.atomic import write_atomic
+from corpus.atomic import remove_orphaned_temps, write_atomic
 from corpus.documents import Document
 from corpus.letters import Letter
 
@@ -65,7 +65,13 @@ class LetterStore:
         self.letters_dir = self.data_dir / "letters"
         self.letters_dir.mkdir(parents=True, exist_ok=True)
         self.originals_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.letters_dir, self.originals_dir):
+            remove_orphaned_temps(folder)
         self._catalog = sqlite3.connect(self.data_dir / "catalog.sqlite", timeout=60)
+        # WAL lets readers work during a write. Records are fsynced themselves; a catalog row lost in a
+        # crash only makes the next import read that file again, so commits need not wait for the disk.
+        self._catalog.execute("PRAGMA journal_mode=WAL")
+        self._catalog.execute("PRAGMA synchronous=NORMAL")
         with self._catalog:
             self._catalog.executescript(CATALOG_SCHEMA)
 

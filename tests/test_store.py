@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,19 @@ def test_the_data_dir_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("LETTERS_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_data_dir() == tmp_path / "xdg" / "letters"
+
+
+def test_temp_files_of_a_killed_writer_are_swept_when_the_store_opens(data_dir: Path) -> None:
+    # A writer killed mid-write leaves its temp file behind; a live writer's temp file must survive.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    letters_dir = data_dir / "letters"
+    letters_dir.mkdir(parents=True)
+    orphan = letters_dir / f".50001234.json.{dead.stdout.strip()}.k1a2b3.tmp"
+    in_progress = letters_dir / f".50001235.json.{os.getpid()}.z9y8x7.tmp"
+    orphan.write_bytes(b'{"id": "half')
+    in_progress.write_bytes(b'{"id": "still')
+
+    with LetterStore(data_dir) as store:
+        assert len(store) == 0
+    assert not orphan.exists()
+    assert in_progress.exists()
