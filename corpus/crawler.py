@@ -410,4 +410,5 @@ def crawl(
 ) -> CrawlReport:
     """Crawl the site into `store` (see Crawler); the crawl state lives beside the store's data."""
     with CrawlState(store.data_dir) as state, fetcher or Fetcher(delay=delay, timeout=timeout) as http:
+        store.sweep()
         return Crawler(store, state, http, options, notify).run()

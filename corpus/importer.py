@@ -141,7 +141,7 @@ def ingest(store: LetterStore, document: Document) -> Outcome:
 
 def find_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every importable file (PDF, HTML, text) named or found below the given folders, in a stable order."""
-    for path in paths:
+    for path in map(Path.resolve, paths):
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
@@ -166,6 +166,7 @@ def import_paths(
     `on_outcome` is called once per file as it finishes (for a progress bar).
     """
     summary = ImportSummary()
+    store.sweep()
 
     def record(outcome: Outcome) -> None:
         summary.add(outcome)

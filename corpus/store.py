@@ -65,8 +65,6 @@ class LetterStore:
         self.letters_dir = self.data_dir / "letters"
         self.letters_dir.mkdir(parents=True, exist_ok=True)
         self.originals_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (self.letters_dir, self.originals_dir):
-            remove_orphaned_temps(folder)
         self._catalog = sqlite3.connect(self.data_dir / "catalog.sqlite", timeout=60)
         # WAL lets readers work during a write. Records are fsynced themselves; a catalog row lost in a
         # crash only makes the next import read that file again, so commits need not wait for the disk.
@@ -83,6 +81,10 @@ class LetterStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def sweep(self) -> int:
+        """Remove temp files that killed writers left behind; writers call this before they start."""
+        return sum(remove_orphaned_temps(folder) for folder in (self.letters_dir, self.originals_dir))
 
     # Originals -------------------------------------------------------------------------------
 

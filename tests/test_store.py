@@ -84,7 +84,7 @@ def test_the_data_dir_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert default_data_dir() == tmp_path / "xdg" / "letters"
 
 
-def test_temp_files_of_a_killed_writer_are_swept_when_the_store_opens(data_dir: Path) -> None:
+def test_temp_files_of_a_killed_writer_are_swept_before_the_next_write(data_dir: Path) -> None:
     # A writer killed mid-write leaves its temp file behind; a live writer's temp file must survive.
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     letters_dir = data_dir / "letters"
@@ -95,6 +95,7 @@ def test_temp_files_of_a_killed_writer_are_swept_when_the_store_opens(data_dir: 
     in_progress.write_bytes(b'{"id": "still')
 
     with LetterStore(data_dir) as store:
+        assert store.sweep() == 1
         assert len(store) == 0
     assert not orphan.exists()
     assert in_progress.exists()
