@@ -2,3 +2,7 @@
 
 `from indexer import LetterIndex` is the public query API; `indexer.cli` is the `letters` command.
 """
+
+from indexer.search import Hit, IndexMissing, LetterIndex, Results
+
+__all__ = ["Hit", "IndexMissing", "LetterIndex", "Results"]

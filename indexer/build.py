@@ -1,0 +1,267 @@
+"""The reindex job: bring the index in line with the letter store, incrementally or by a full rebuild.
+
+One reindex runs at a time per data directory (a lock file); searchers are never left without an index.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from corpus.store import LetterStore
+from indexer import generations
+from indexer.analysis import common_terms
+from indexer.codec import LetterCodec
+from indexer.schema import SCHEMA_VERSION, document_for, letter_schema
+
+LOCK_FILE = "reindex.lock"
+# Letters read to find the frequent words that are indexed in pairs.
+COMMON_SAMPLE = 250
+# Incremental updates of more letters than this use worker processes.
+SMALL_BATCH = 500
+# Words per worker between two commits of a full build (about 0.5 GB of postings in memory).
+CHUNK_WORDS = 2_500_000
+
+Progress = Callable[[Iterable[Any], int], Iterable[Any]]
+
+
+class ReindexBusy(Exception):
+    """Another reindex holds the data directory's lock."""
+
+
+@dataclass
+class ReindexSummary:
+    mode: str  # "full" or "incremental"
+    added: int
+    updated: int
+    deleted: int
+    documents: int  # letters in the index afterwards
+    words: int  # words in the letters (re)indexed by this run
+    seconds: float
+    workers: int
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    def sentence(self) -> str:
+        rate = self.indexed / self.seconds if self.seconds else 0.0
+        words_rate = self.words / self.seconds if self.seconds else 0.0
+        what = "Rebuilt the index" if self.mode == "full" else "Updated the index"
+        return (
+            f"{what}: {self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted; "
+            f"{self.documents:,} letters in the index. {self.indexed:,} letters in {self.seconds:.1f} s "
+            f"({rate:,.0f} letters/s, {words_rate:,.0f} words/s, {self.workers} worker"
+            f"{'s' if self.workers != 1 else ''})."
+        )
+
+
+def _no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
+    return items
+
+
+@contextmanager
+def reindex_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the reindex lock; raise ReindexBusy at once when another process has it (unless `wait`)."""
+    root = generations.index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK_FILE
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ReindexBusy(
+                f"Another reindex of {data_dir} is running ({holder}); "
+                "wait for it to finish, or run this again with --wait."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _writer(ix: Any, workers: int) -> Any:
+    # compound=False: a compound file is copied into memory by every process that opens it.
+    # multisegment: each worker's segment is kept as it is; merging them would be serial again.
+    options = {"limitmb": 1024, "compound": False, "codec": LetterCodec()}
+    if workers > 1:
+        return ix.writer(procs=workers, multisegment=True, batchsize=50, **options)
+    return ix.writer(**options)
+
+
+def _indexed_versions(ix: Any) -> dict[str, str]:
+    """id → sha256 of every live document in the index, read from its columns."""
+    versions: dict[str, str] = {}
+    with ix.reader() as reader:
+        for segment, _offset in reader.leaf_readers():
+            if not segment.doc_count_all():  # an empty index has one reader, with no columns
+                continue
+            ids = segment.column_reader("id")
+            hashes = segment.column_reader("sha256")
+            for docnum in segment.all_doc_ids():
+                versions[ids[docnum]] = hashes[docnum].decode("ascii")
+    return versions
+
+
+def _common_terms(store: LetterStore, ids: list[str]) -> frozenset[str]:
+    """The frequent terms of the store, measured on an even sample of its letters."""
+    step = max(1, len(ids) // COMMON_SAMPLE)
+    texts = (letter.text or "" for letter in map(store.get, ids[::step]) if letter is not None)
+    return common_terms(texts)
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def reindex(
+    data_dir: Path | str,
+    full: bool = False,
+    workers: int | None = None,
+    wait: bool = False,
+    progress: Progress = _no_progress,
+    log: TextIO | None = None,
+) -> ReindexSummary:
+    """Update the index in `data_dir` from its letter store and say what was done.
+
+    Incremental unless `full` (or there is no index yet, or it was built by another schema version):
+    letters added, changed (another file) or removed since the last run are added, replaced, deleted.
+    Raises ReindexBusy when another reindex is running and `wait` is false.
+    """
+    data_dir = Path(data_dir)
+    workers = max(1, workers or os.cpu_count() or 1)
+    try:
+        with reindex_lock(data_dir, wait=wait), LetterStore(data_dir) as store:
+            live = generations.current_generation(data_dir)
+            info = generations.read_build_info(live) if live else {}
+            if full or live is None or info.get("schema") != SCHEMA_VERSION:
+                return _full(data_dir, store, workers, progress)
+            return _incremental(data_dir, live, info, store, workers, progress)
+    except LockError:
+        raise ReindexBusy(
+            f"The index in {data_dir} is being written by another process; try again when it is done."
+        ) from None
+
+
+def _add_letters(
+    ix: Any,
+    store: LetterStore,
+    ids: list[str],
+    workers: int,
+    progress: Progress,
+    delete: Sequence[str] = (),
+    merge: bool = False,
+) -> tuple[int, int]:
+    """Delete the `delete` ids, then add the letters with `ids`; (letters added, their words).
+
+    With `merge`, the last commit merges small segments (an update); a full build keeps its segments.
+    """
+    # Postings are held in memory until a commit; a commit every CHUNK_WORDS words per worker keeps that
+    # bounded (and Whoosh from sorting on disk), at the price of a few more segments.
+    chunk = CHUNK_WORDS * workers
+    writer = None
+    words = count = words_in_writer = 0
+    try:
+        if delete:
+            writer = _writer(ix, workers)
+            for letter_id in delete:
+                writer.delete_by_term("id", letter_id)
+        for letter_id in progress(ids, len(ids)):
+            letter = store.get(letter_id)
+            if letter is None:  # removed while we ran
+                continue
+            if writer is None:
+                writer = _writer(ix, workers)
+            writer.add_document(**document_for(letter))
+            letter_words = _word_count(letter.text or "")
+            words += letter_words
+            words_in_writer += letter_words
+            count += 1
+            if words_in_writer >= chunk:
+                writer.commit(merge=False)
+                writer, words_in_writer = None, 0
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+    if writer is not None:
+        writer.commit(merge=merge)
+    return count, words
+
+
+def _full(data_dir: Path, store: LetterStore, workers: int, progress: Progress) -> ReindexSummary:
+    started = time.perf_counter()
+    generation = generations.new_generation(data_dir)
+    try:
+        ids = store.ids()
+        ix = whoosh_index.create_in(str(generation), letter_schema(_common_terms(store, ids)))
+        count, words = _add_letters(ix, store, ids, workers, progress)
+        seconds = time.perf_counter() - started
+        generations.write_build_info(
+            generation,
+            {
+                "schema": SCHEMA_VERSION,
+                "built": datetime.now(UTC).isoformat(timespec="seconds"),
+                "build_seconds": round(seconds, 3),
+                "documents": count,
+                "words": words,
+                "workers": workers,
+            },
+        )
+        generations.publish(data_dir, generation)
+    except BaseException:
+        generations.discard(generation)
+        raise
+    return ReindexSummary("full", count, 0, 0, count, words, seconds, workers)
+
+
+def _incremental(
+    data_dir: Path,
+    live: Path,
+    info: dict[str, Any],
+    store: LetterStore,
+    workers: int,
+    progress: Progress,
+) -> ReindexSummary:
+    started = time.perf_counter()
+    ix = whoosh_index.open_dir(str(live))
+    indexed = _indexed_versions(ix)
+    current = store.current_versions()
+    added = [letter_id for letter_id in current if letter_id not in indexed]
+    updated = [i for i, sha in current.items() if i in indexed and indexed[i] != sha]
+    deleted = [letter_id for letter_id in indexed if letter_id not in current]
+    # Worker processes pay off only for a large batch.
+    workers = workers if len(added) + len(updated) > SMALL_BATCH else 1
+    words = 0
+    if added or updated or deleted:
+        _, words = _add_letters(ix, store, added + updated, workers, progress, deleted + updated, merge=True)
+    seconds = time.perf_counter() - started
+    with ix.reader() as reader:
+        documents = reader.doc_count()
+    info.update(
+        {
+            "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "update_seconds": round(seconds, 3),
+            "documents": documents,
+        }
+    )
+    generations.write_build_info(live, info)
+    return ReindexSummary("incremental", len(added), len(updated), len(deleted), documents, words, seconds, workers)

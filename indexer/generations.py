@@ -1,0 +1,80 @@
+"""Where the index lives: generation folders under data_dir/index and the CURRENT file naming the live one.
+
+A full rebuild writes a new generation and swaps CURRENT atomically; readers follow CURRENT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from corpus.atomic import write_atomic
+
+CURRENT = "CURRENT"
+BUILD_INFO = "build.json"
+
+
+def index_root(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "index"
+
+
+def current_generation(data_dir: Path | str) -> Path | None:
+    """The live generation's folder, or None when no index has been built."""
+    root = index_root(data_dir)
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not name or "/" in name or name.startswith("."):
+        return None
+    folder = root / name
+    return folder if folder.is_dir() else None
+
+
+def new_generation(data_dir: Path | str) -> Path:
+    """A fresh, empty folder for a generation that is not live yet."""
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    folder = root / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    folder.mkdir()
+    return folder
+
+
+def publish(data_dir: Path | str, generation: Path) -> None:
+    """Make `generation` the live one, then remove all but it and the one it replaces.
+
+    The replaced generation stays one more round so a searcher that opened it just before the swap can
+    finish; searchers reopen CURRENT before each search.
+    """
+    root = index_root(data_dir)
+    previous = current_generation(data_dir)
+    write_atomic(root / CURRENT, generation.name.encode("utf-8"))
+    keep = {generation.name, previous.name if previous else ""}
+    for folder in root.glob("gen-*"):
+        if folder.is_dir() and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def discard(generation: Path) -> None:
+    """Remove a generation that never went live (a failed or interrupted build)."""
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def read_build_info(generation: Path) -> dict[str, Any]:
+    try:
+        return json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def write_build_info(generation: Path, info: dict[str, Any]) -> None:
+    write_atomic(generation / BUILD_INFO, json.dumps(info, indent=1).encode("utf-8"))
+
+
+def size_on_disk(generation: Path) -> int:
+    return sum(path.stat().st_size for path in generation.rglob("*") if path.is_file())

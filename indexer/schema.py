@@ -1,0 +1,158 @@
+"""The index's fields and how a letter becomes one index document.
+
+The schema is pickled into every index, so these classes must stay importable under these names.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from whoosh import columns, fields
+from whoosh.system import pack_uint
+
+from corpus.letters import Letter
+from indexer.analysis import LetterAnalyzer, analyse, pair_counts
+
+# Bump when the schema or the analysis changes: `letters reindex` then rebuilds instead of updating.
+SCHEMA_VERSION = 3
+
+# Facet name (as results.facets and search() keywords name it) → the index field that holds it.
+FACETS = {
+    "authority": "authority",
+    "visit_type": "visit_type",
+    "inspectors": "inspectors",
+    "year": "year",
+    "region": "region",
+}
+
+_last_analysed: tuple[str | None, Any] = (None, None)
+
+
+def analysed(text: str) -> Any:
+    """`analyse(text)`, remembered for the last text: the body and pair fields index the same text."""
+    global _last_analysed
+    if _last_analysed[0] is not text and _last_analysed[0] != text:
+        _last_analysed = (text, analyse(text))
+    return _last_analysed[1]
+
+
+class LetterText(fields.TEXT):
+    """Text analysed by `indexer.analysis`, with positions and character offsets (for snippets)."""
+
+    def __init__(self, stored: bool = False) -> None:
+        super().__init__(analyzer=LetterAnalyzer(), phrase=True, chars=True, stored=stored)
+
+    def index(self, value: str, **kwargs: Any):
+        encode = self.format.encode
+        for term, places in analysed(value)[0].items():
+            yield term.encode("utf-8"), len(places), float(len(places)), encode(places)
+
+
+class WordPairs(fields.FieldType):
+    """Adjacent pairs of common terms, one index term each: a phrase of two common words is one look-up.
+
+    `common` (measured when the index is built) travels with the schema, so searches use the same set.
+    """
+
+    indexed = True
+    scorable = True  # (not scorable, Whoosh looks for a length column on disk for every posting it writes)
+    stored = False
+    unique = False
+
+    def __init__(self, common: frozenset[str]) -> None:
+        self.analyzer = LetterAnalyzer()
+        self.format = fields.formats.Frequency()
+        self.common = common
+
+    def index(self, value: str, **kwargs: Any):
+        for pair, count in pair_counts(analysed(value)[1], self.common).items():
+            yield pair.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+class FacetText(fields.TEXT):
+    """A facet: its words searchable (`authority:leeds`), its exact values in a fast column.
+
+    A list of values (inspectors) goes into the column as one string, values separated by newlines.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=LetterAnalyzer(), phrase=True)
+        self.column_type = columns.VarBytesColumn()
+
+    def index(self, value: str | list[str], **kwargs: Any):
+        text = "\n".join(value) if isinstance(value, list) else value
+        encode = self.format.encode
+        for term, places in analyse(text)[0].items():
+            yield term.encode("utf-8"), len(places), float(len(places)), encode([p for p, _, _ in places])
+
+    def to_column_value(self, value: str | list[str]) -> bytes:
+        return ("\n".join(value) if isinstance(value, list) else value).encode("utf-8")
+
+
+def letter_schema(common: frozenset[str]) -> fields.Schema:
+    """The schema of an index whose word pairs are those of `common` terms."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        sha256=fields.COLUMN(columns.VarBytesColumn()),
+        body=LetterText(stored=True),
+        pairs=WordPairs(common),
+        authority=FacetText(),
+        visit_type=FacetText(),
+        inspectors=FacetText(),
+        region=FacetText(),
+        year=fields.ID(sortable=True),
+        # The date searches and sorts use, as a day number (date.toordinal()); 0 when unknown.
+        day=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        display=fields.STORED(),
+    )
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from an ISO string (or a date); None for anything else."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def search_date(letter_fields: dict[str, Any]) -> date | None:
+    """The date a letter is searched and sorted by: its visit's start, else its publication."""
+    return parse_date(letter_fields.get("visit_start")) or parse_date(letter_fields.get("published"))
+
+
+def document_for(letter: Letter) -> dict[str, Any]:
+    """The index document of one letter (fields with no value are left out)."""
+    found = letter.fields
+    day = search_date(found)
+    inspectors = [name for name in (found.get("inspectors") or []) if isinstance(name, str)]
+    document: dict[str, Any] = {
+        "id": letter.id,
+        "sha256": letter.sha256.encode("ascii"),
+        "body": letter.text or "",
+        "pairs": letter.text or "",
+        "day": day.toordinal() if day else 0,
+        "display": {
+            "title": found.get("title"),
+            "authority": found.get("authority"),
+            "authority_code": found.get("authority_code"),
+            "visit_type": found.get("visit_type"),
+            "published": found.get("published"),
+            "visit_start": found.get("visit_start"),
+            "visit_end": found.get("visit_end"),
+            "inspectors": inspectors,
+            "url": letter.url,
+        },
+    }
+    for name in ("authority", "visit_type", "region"):
+        if isinstance(found.get(name), str) and found[name]:
+            document[name] = found[name]
+    if inspectors:
+        document["inspectors"] = inspectors
+    if day:
+        document["year"] = str(day.year)
+    return document

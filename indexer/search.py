@@ -1,0 +1,470 @@
+"""The Python query API: LetterIndex.open(data_dir) → search(), get(), more_like_this(), stats().
+
+Results and hits are plain dataclasses; `Results.to_dict()` is the JSON the CLI and the web API print.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import threading
+import time
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import levenshtein
+
+from corpus.letters import Letter
+from corpus.store import LetterStore, is_letter_id
+from indexer import generations
+from indexer.analysis import FUNCTION_TERMS, analyse
+from indexer.facets import FacetTable
+from indexer.querylang import ParsedQuery, parse_query
+from indexer.schema import FACETS, SCHEMA_VERSION, parse_date
+from indexer.scoring import EveryScoreCollector
+from indexer.snippets import make_snippet, match_spans
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MORE_LIKE_THIS_TERMS = 12
+# A term found on average this many times in the letters that have it is dense: reading its stored offsets
+# costs more than reading a letter's text up to its first occurrences.
+DENSE_OCCURRENCES = 15
+
+
+class IndexMissing(FileNotFoundError):
+    """There is no index in the data directory yet, or only one that `letters reindex` must rebuild."""
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str | None
+    authority: str | None
+    authority_code: str | None
+    visit_type: str | None
+    published: date | None
+    visit_start: date | None
+    visit_end: date | None
+    inspectors: list[str]
+    url: str | None
+    score: float | None  # None when sorted by date
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        for name in ("published", "visit_start", "visit_end"):
+            record[name] = record[name].isoformat() if record[name] else None
+        if record["score"] is not None:
+            record["score"] = round(record["score"], 4)
+        return record
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[tuple[Any, int]]]  # facet → [(value, count)], most frequent first
+    suggestion: str | None
+    interpreted: str
+    sort: str = "relevance"
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What `letters search --json` and the web API print."""
+        return {
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "per_page": self.per_page,
+            "took_ms": self.took_ms,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [[value, count] for value, count in values] for name, values in self.facets.items()},
+            "suggestion": self.suggestion,
+            "interpreted": self.interpreted,
+        }
+
+
+def _as_list(values: Any) -> list[Any]:
+    if values is None:
+        return []
+    if isinstance(values, str | int):
+        return [values]
+    return [value for value in values if value not in (None, "")]
+
+
+class LetterIndex:
+    """The live index of a data directory, searchable from any number of threads.
+
+    Each search checks whether a reindex has changed the index and, if so, moves to the new one.
+    """
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        self._lock = threading.RLock()
+        self._generation: Path | None = None
+        self._searcher: Any = None
+        self._table: FacetTable | None = None
+        self._offsets: list[int] = []
+        self._dense: dict[str, bool] = {}
+
+    @classmethod
+    def open(cls, data_dir: Path | str) -> LetterIndex:
+        """The index in `data_dir`; IndexMissing (with a sentence saying what to do) when there is none."""
+        index = cls(data_dir)
+        with index._lock:
+            index._current()
+        return index
+
+    @property
+    def generation(self) -> str | None:
+        """The name of the index generation the last search read (each full rebuild makes a new one)."""
+        return self._generation.name if self._generation else None
+
+    def __enter__(self) -> LetterIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._table = self._generation = None
+
+    # The live searcher ---------------------------------------------------------------------------
+
+    def _current(self, reopen: bool = False) -> tuple[Any, FacetTable]:
+        generation = generations.current_generation(self.data_dir)
+        if generation is None:
+            raise IndexMissing(f"There is no index in {self.data_dir}: run `letters reindex` first.")
+        stale = (
+            reopen
+            or self._searcher is None
+            or generation != self._generation
+            or not self._searcher.up_to_date()
+        )
+        if stale:
+            if generations.read_build_info(generation).get("schema") != SCHEMA_VERSION:
+                raise IndexMissing(
+                    f"The index in {self.data_dir} was built by another version of letters: "
+                    "run `letters reindex` to rebuild it."
+                )
+            searcher = whoosh_index.open_dir(str(generation)).searcher()
+            table = FacetTable(searcher)
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._table, self._generation = searcher, table, generation
+            self._offsets = [offset for _, offset in searcher.reader().leaf_readers()]
+            self._dense = {}
+        assert self._table is not None
+        return self._searcher, self._table
+
+    def _run(self, work: Any) -> Any:
+        """Run `work(searcher, table)`; once more on a fresh searcher if a reindex pulled files away."""
+        with self._lock:
+            try:
+                return work(*self._current())
+            except (IndexMissing, TermNotFound):
+                raise
+            except (OSError, whoosh_index.EmptyIndexError, KeyError, ValueError):
+                return work(*self._current(reopen=True))
+
+    def _is_dense(self, term: str) -> bool:
+        """Whether a body term occurs so often in its letters that snippets should read the text for it."""
+        dense = self._dense.get(term)
+        if dense is None:
+            reader = self._searcher.reader()
+            frequency = reader.frequency("body", term)
+            dense = self._dense[term] = frequency >= DENSE_OCCURRENCES * max(1, reader.doc_frequency("body", term))
+        return dense
+
+    def _leaf(self, searcher: Any, docnum: int) -> tuple[Any, int]:
+        """The segment reader holding a global document number, and the number within it."""
+        at = bisect_right(self._offsets, docnum) - 1
+        segment, offset = searcher.reader().leaf_readers()[at]
+        return segment, docnum - offset
+
+    # Search --------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        authority: Iterable[str] | str | None = None,
+        visit_type: Iterable[str] | str | None = None,
+        inspector: Iterable[str] | str | None = None,
+        region: Iterable[str] | str | None = None,
+        year: Iterable[int] | int | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Results:
+        """Letters matching the query text and every filter; see the README for the query language.
+
+        Filters: values of one are ORed, different ones ANDed. Dates and years are those of the visit
+        (its start), or of publication for a letter without visit dates. `page` past the end gives an
+        empty page; `per_page` is kept within 1..100.
+        """
+        started = time.perf_counter()
+        if sort is not None and sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        selections = {
+            "authority": _as_list(authority),
+            "visit_type": _as_list(visit_type),
+            "inspectors": _as_list(inspector),
+            "region": _as_list(region),
+            "year": [int(value) for value in _as_list(year)],
+        }
+        selections = {name: values for name, values in selections.items() if values}
+        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+        page = max(1, int(page))
+
+        def work(searcher: Any, table: FacetTable) -> Results:
+            parsed = parse_query(query, searcher.schema["pairs"].common)
+            order = sort or ("relevance" if parsed.query is not None else "newest")
+            scores: dict[int, float] | None = None
+            if order == "relevance" and parsed.query is not None:
+                collector = EveryScoreCollector()
+                searcher.search_with_collector(parsed.query, collector)
+                scores = collector.scores
+                matched = frozenset(scores)
+            else:
+                matched = self._matching(searcher, table, parsed.query)
+            if date_from or date_to:
+                matched = matched & table.date_mask(date_from, date_to)
+            masks = {name: table.mask(name, values) for name, values in selections.items()}
+            hits = _intersect(matched, masks.values())
+            facets = {}
+            for name in FACETS:
+                others = [mask for other, mask in masks.items() if other != name]
+                facets[name] = table.count(name, hits if name not in masks else _intersect(matched, others))
+            total = len(hits)
+            pages = max(1, math.ceil(total / per_page))
+            page_hits = self._page(searcher, table, parsed, hits, scores, order, page, per_page)
+            suggestion = self._suggestion(searcher, table, query or "", parsed, date_from, date_to, masks)
+            return Results(
+                query=query or "",
+                total=total,
+                page=page,
+                pages=pages,
+                per_page=per_page,
+                took_ms=0.0,
+                hits=page_hits,
+                facets=facets,
+                suggestion=suggestion,
+                interpreted=parsed.interpreted + _describe_filters(selections, date_from, date_to),
+                sort=order,
+                filters={**selections, "date_from": date_from, "date_to": date_to},
+            )
+
+        results = self._run(work)
+        results.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        return results
+
+    def _matching(self, searcher: Any, table: FacetTable, whoosh_query: wq.Query | None) -> frozenset[int]:
+        """Every live document matching the query (all of them for None)."""
+        return table.live if whoosh_query is None else frozenset(searcher.docs_for_query(whoosh_query))
+
+    def _page(
+        self,
+        searcher: Any,
+        table: FacetTable,
+        parsed: ParsedQuery,
+        hits: frozenset[int],
+        scores: dict[int, float] | None,
+        sort: str,
+        page: int,
+        per_page: int,
+    ) -> list[Hit]:
+        """The hits of one page: by score (ties: index order), or by date (ties: id); none past the end."""
+        first = (page - 1) * per_page
+        if first >= len(hits):
+            return []
+        wanted = first + per_page
+        if scores is not None:
+            ordered = heapq.nsmallest(wanted, hits, key=lambda d: (-scores[d], d))[first:wanted]
+        else:
+            days, ids = table.days, table.ids
+            if sort == "oldest":
+                key = lambda d: (days[d] == 0, days[d], ids[d])  # noqa: E731
+            else:
+                key = lambda d: (days[d] == 0, -days[d], ids[d])  # noqa: E731
+            ordered = heapq.nsmallest(wanted, hits, key=key)[first:wanted]
+        return [self._hit(searcher, d, parsed, scores[d] if scores else None) for d in ordered]
+
+    def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        text = stored.get("body", "")
+        spans: list[tuple[int, int]] = []
+        if parsed is not None and parsed.highlights:
+            segment, local = self._leaf(searcher, docnum)
+            spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
+        shown = stored.get("display", {})
+        return Hit(
+            id=stored["id"],
+            title=shown.get("title"),
+            authority=shown.get("authority"),
+            authority_code=shown.get("authority_code"),
+            visit_type=shown.get("visit_type"),
+            published=parse_date(shown.get("published")),
+            visit_start=parse_date(shown.get("visit_start")),
+            visit_end=parse_date(shown.get("visit_end")),
+            inspectors=list(shown.get("inspectors") or []),
+            url=shown.get("url"),
+            score=score,
+            snippet=make_snippet(text, spans),
+        )
+
+    # Did you mean --------------------------------------------------------------------------------
+
+    def _suggestion(
+        self,
+        searcher: Any,
+        table: FacetTable,
+        query: str,
+        parsed: ParsedQuery,
+        date_from: date | None,
+        date_to: date | None,
+        masks: dict[str, frozenset[int]],
+    ) -> str | None:
+        """The query with unknown words replaced by known ones, when that finds letters; else None."""
+        reader = searcher.reader()
+        unknown = [
+            (word, term)
+            for word, term in parsed.words
+            if len(term) > 2 and reader.doc_frequency("body", term) == 0
+        ]
+        if not unknown:
+            return None
+        suggestion = query
+        corrector = searcher.corrector("body")
+        for word, term in unknown:
+            candidates = corrector.suggest(term, limit=8, maxdist=2, prefix=1)
+            if not candidates:
+                return None
+            # Whoosh ranks by frequency alone: the nearest word first, then the most frequent.
+            nearest = min(candidates, key=lambda c: (levenshtein(term, c), -reader.doc_frequency("body", c)))
+            printed = self._printed_word(searcher, nearest)
+            if printed is None:
+                return None
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", printed, suggestion, count=1)
+        if suggestion == query:
+            return None
+        corrected = parse_query(suggestion, searcher.schema["pairs"].common)
+        found = self._matching(searcher, table, corrected.query)
+        if date_from or date_to:
+            found = found & table.date_mask(date_from, date_to)
+        found = _intersect(found, masks.values())
+        return suggestion if found else None
+
+    def _printed_word(self, searcher: Any, term: str) -> str | None:
+        """The term as letters print it: the first occurrence's text in the first letter having it."""
+        for segment, offset in searcher.reader().leaf_readers():
+            try:
+                matcher = segment.postings("body", term)
+            except TermNotFound:
+                continue
+            if not matcher.is_active():
+                continue
+            _, start, end = matcher.value_as("characters")[0]
+            text = searcher.stored_fields(offset + matcher.id()).get("body", "")
+            return text[start:end].lower() or None
+        return None
+
+    # Single letters ------------------------------------------------------------------------------
+
+    def get(self, letter_id: str) -> Letter | None:
+        """The full letter with its text, as the store keeps it; None for an unknown id."""
+        if not is_letter_id(letter_id):
+            return None
+        with LetterStore(self.data_dir) as store:
+            return store.get(letter_id)
+
+    def more_like_this(self, letter_id: str, n: int = 5) -> list[Hit]:
+        """Up to n other letters sharing the most distinctive words of this one."""
+        if not is_letter_id(letter_id):
+            return []
+
+        def work(searcher: Any, table: FacetTable) -> list[Hit]:
+            docnum = searcher.document_number(id=letter_id)
+            if docnum is None:
+                return []
+            text = searcher.stored_fields(docnum).get("body", "")
+            reader = searcher.reader()
+            documents = max(1, reader.doc_count())
+            weights = []
+            for term, places in analyse(text)[0].items():
+                if term in FUNCTION_TERMS or len(term) < 3 or term.isdigit():
+                    continue
+                frequency = reader.doc_frequency("body", term)
+                if frequency > 1:
+                    weights.append((len(places) * (1 + math.log(documents / frequency)), term))
+            chosen = heapq.nlargest(MORE_LIKE_THIS_TERMS, weights)
+            if not chosen:
+                return []
+            similar = wq.Or([wq.Term("body", term, boost=weight) for weight, term in chosen])
+            found = searcher.search(similar, limit=n, mask={docnum})
+            return [self._hit(searcher, hit.docnum, None, hit.score) for hit in found]
+
+        return self._run(work)
+
+    # Figures -------------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Letters per visit type and per year, the index's size on disk and its last build."""
+
+        def work(searcher: Any, table: FacetTable) -> dict[str, Any]:
+            live = sorted(table.live)
+            assert self._generation is not None
+            return {
+                "letters": len(live),
+                "visit_types": table.count("visit_type", live),
+                "years": sorted(table.count("year", live)),
+                "size_bytes": generations.size_on_disk(self._generation),
+                "generation": self._generation.name,
+                "build": generations.read_build_info(self._generation),
+                "segments": len(searcher.reader().leaf_readers()),
+            }
+
+        return self._run(work)
+
+
+def _intersect(documents: frozenset[int], masks: Iterable[frozenset[int]]) -> frozenset[int]:
+    for mask in sorted(masks, key=len):
+        documents = documents & mask
+    return documents
+
+
+def _describe_filters(selections: dict[str, Sequence[Any]], date_from: date | None, date_to: date | None) -> str:
+    names = {
+        "authority": "authority",
+        "visit_type": "visit type",
+        "inspectors": "inspector",
+        "region": "region",
+        "year": "year",
+    }
+    parts = [f"{names[name]} {' or '.join(str(v) for v in values)}" for name, values in selections.items()]
+    if date_from and date_to:
+        parts.append(f"visited {date_from.isoformat()} to {date_to.isoformat()}")
+    elif date_from:
+        parts.append(f"visited from {date_from.isoformat()}")
+    elif date_to:
+        parts.append(f"visited up to {date_to.isoformat()}")
+    return f" Only letters with {'; '.join(parts)}." if parts else ""
