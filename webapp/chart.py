@@ -30,7 +30,7 @@ def year_chart(counts: Iterable[tuple[int, int]], link: Callable[[int], str],
     label_every = 1 if slot >= 34 else 2 if slot >= 17 else 5
     total = sum(per_year.values())
     parts = [
-        f'<svg class="year-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="year-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
         f'aria-labelledby="year-chart-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="year-chart-title">Matching letters per year, {years[0]} to {years[-1]}: '
         f'{total:,} in all</title>',

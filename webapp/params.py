@@ -80,13 +80,8 @@ class SearchParams:
     def with_page(self, page: int, per_page: int | None = None) -> SearchParams:
         return replace(self, page=page, per_page=per_page or self.per_page)
 
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing narrows the search: the page then shows every letter."""
-        return not (self.query or any(self.facets.values()) or self.date_from or self.date_to)
 
-
-def parse_search_args(args: Mapping[str, Any], max_per_page: int = MAX_PER_PAGE) -> SearchParams:
+def parse_search_args(args: Mapping[str, Any]) -> SearchParams:
     """Validate GET arguments (q, authority, type, inspector, year, region, from, to, sort, page,
     per_page) into SearchParams. Raises InvalidParams listing every problem."""
     args = args if isinstance(args, MultiDict) else MultiDict(args)
@@ -116,6 +111,8 @@ def parse_search_args(args: Mapping[str, Any], max_per_page: int = MAX_PER_PAGE)
                     Problem("year", f"“{value}” is not a year: give four digits between "
                                     f"{FIRST_YEAR} and {LAST_YEAR}, e.g. 2019.")
                 )
+        if argument == "year":
+            values = _unique(str(int(value)) if _is_year(value) else value for value in values)
         facets[argument] = tuple(values)
 
     date_from = _parse_date(args.get("from", ""), "from", "From", problems)
@@ -130,9 +127,9 @@ def parse_search_args(args: Mapping[str, Any], max_per_page: int = MAX_PER_PAGE)
     if sort is not None and sort not in SORTS:
         problems.append(Problem("sort", f"Sort by one of {', '.join(SORTS)}, not “{sort[:40]}”."))
 
-    page = _parse_int(args.get("page", ""), "page", 1, MAX_PAGE, 1, problems)
-    per_page = _parse_int(args.get("per_page", ""), "per_page", 1, max_per_page,
-                          DEFAULT_PER_PAGE, problems)
+    page = _parse_int(args.get("page", ""), "page", "a page number", 1, MAX_PAGE, 1, problems)
+    per_page = _parse_int(args.get("per_page", ""), "per_page", "a number of letters per page", 1,
+                          MAX_PER_PAGE, DEFAULT_PER_PAGE, problems)
 
     if problems:
         raise InvalidParams(problems)
@@ -182,7 +179,7 @@ def _parse_date(raw: str, parameter: str, label: str, problems: list[Problem]) -
         return None
 
 
-def _parse_int(raw: str, parameter: str, lowest: int, highest: int, default: int,
+def _parse_int(raw: str, parameter: str, what: str, lowest: int, highest: int, default: int,
                problems: list[Problem]) -> int:
     raw = raw.strip()
     if not raw:
@@ -190,7 +187,7 @@ def _parse_int(raw: str, parameter: str, lowest: int, highest: int, default: int
     if raw.isascii() and raw.isdigit() and lowest <= int(raw) <= highest:
         return int(raw)
     problems.append(
-        Problem(parameter, f"“{raw[:40]}” is not a {parameter.replace('_', ' ')} number we can "
-                           f"show: give a whole number from {lowest} to {highest:,}.")
+        Problem(parameter, f"“{raw[:40]}” is not {what} we can show: give a whole number from "
+                           f"{lowest} to {highest:,}.")
     )
     return default

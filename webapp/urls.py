@@ -1,6 +1,6 @@
 """Links that change one thing about the current search: add, remove or replace GET arguments.
 
-Every facet checkbox link, chip, chart bar, sort link and page link is built with these helpers.
+Chips, chart bars, page links, the suggestion and the data links are all built with these helpers.
 """
 
 from __future__ import annotations

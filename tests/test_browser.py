@@ -1,0 +1,187 @@
+"""The search journeys in a real browser (Debian's Chromium through Playwright) against `letters serve`.
+
+The same journey runs with JavaScript on and off: every state is in the URL and the forms work alone.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from test_webapp import LETTERS, build_sample_data, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`letters serve` on a free port over sample letters; its base URL."""
+    where = tmp_path_factory.mktemp("browser")
+    data_dir = build_sample_data(where / "data")
+    port = free_port()
+    log = where / "serve.log"
+    with open(log, "w") as output:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [str(LETTERS), "--data-dir", str(data_dir), "serve", "--port", str(port)],
+            stdout=output, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"letters serve stopped at once:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"letters serve did not answer on {base} within 60 s")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make chromium` or "
+                    "`apt-get install chromium`) to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def page(request, browser):
+    context = browser.new_context(java_script_enabled=request.param,
+                                  viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    tab.javascript = request.param
+    yield tab
+    context.close()
+
+
+def args_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def shown_total(page) -> int:
+    text = page.locator("#result-count").inner_text()
+    found = re.match(r"\s*([\d,]+) letters?", text)
+    return int(found.group(1).replace(",", "")) if found else 0
+
+
+def chip_texts(page) -> list[str]:
+    return [" ".join(text.split()) for text in page.locator("a.chip").all_inner_texts()]
+
+
+def hit_authorities(page) -> set[str]:
+    return set(page.locator(".hit__authority").all_inner_texts())
+
+
+def tick(page, name: str, value: str) -> None:
+    """Tick one filter as a person would: with JavaScript the page reloads at once."""
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    box = page.locator(f'input[name={name}][value="{quoted}"]')
+    if page.javascript:
+        with page.expect_navigation():
+            box.check()
+    else:
+        box.check()
+
+
+def apply_filters(page) -> None:
+    if not page.javascript:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Apply filters").click()
+
+
+def authority_option(page, position: int) -> tuple[str, int]:
+    label = page.locator("#facet-authority .facet__options").first.locator("label").nth(position)
+    value = page.locator("#facet-authority .facet__options").first.locator("input").nth(position)
+    count = re.match(r"[\d,]+", label.locator(".facet__count").inner_text()).group()
+    return value.get_attribute("value"), int(count.replace(",", ""))
+
+
+def test_search_filter_page_and_read_a_letter(server, page):
+    # Search
+    page.goto(f"{server}/")
+    page.fill("#q", "children")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert args_of(page.url)["q"] == ["children"]
+    total = shown_total(page)
+    assert total > 20
+    assert page.locator(".hit__snippet mark").count() > 0
+    if page.javascript:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=False)
+
+    # Page forward, and back with the browser's back button
+    first_title = page.locator(".hit__title a").first.inner_text()
+    with page.expect_navigation():
+        page.locator("a[rel=next]").click()
+    assert args_of(page.url)["page"] == ["2"]
+    assert page.locator(".hit__title a").first.inner_text() != first_title
+    page.go_back()
+    assert "page" not in args_of(page.url)
+    assert page.locator(".hit__title a").first.inner_text() == first_title
+    page.go_forward()
+    assert args_of(page.url)["page"] == ["2"]
+    page.go_back()
+
+    # Tick two authorities: the count is the sum of theirs, and every hit is to one of them
+    first, first_count = authority_option(page, 0)
+    second, second_count = authority_option(page, 1)
+    tick(page, "authority", first)
+    tick(page, "authority", second)
+    apply_filters(page)
+    assert args_of(page.url)["authority"] == [first, second]
+    assert shown_total(page) == first_count + second_count
+    assert hit_authorities(page) <= {first, second}
+    assert page.locator("a.chip").count() == 2
+
+    # Remove one chip
+    with page.expect_navigation():
+        chip = re.compile(rf"Authority:\s*{re.escape(first)}\s*×")
+        page.locator("a.chip").filter(has_text=chip).click()
+    assert args_of(page.url)["authority"] == [second]
+    assert shown_total(page) == second_count
+    assert hit_authorities(page) == {second}
+    assert chip_texts(page) == [f"Authority: {second} × (remove this filter)"]
+
+    # Open a letter, then search by one of its inspectors
+    title = page.locator(".hit__title a").first.inner_text()
+    with page.expect_navigation():
+        page.locator(".hit__title a").first.click()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".letter-text mark").count() > 0
+    inspector = page.locator(".inspector-link").first
+    name = inspector.inner_text()
+    with page.expect_navigation():
+        inspector.click()
+    assert args_of(page.url)["inspector"] == [name]
+    assert chip_texts(page) == [f"Inspector: {name} × (remove this filter)"]
+    assert shown_total(page) >= 1
+    for facts in page.locator(".hit__facts").all_inner_texts():
+        assert name in facts
+

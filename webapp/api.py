@@ -1,0 +1,89 @@
+"""The machine interfaces: /api/search and /api/letters/<id> (JSON), /search.csv, /search.atom, /healthz.
+
+Each reads its search from webapp.params, like the pages, so every output agrees with the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+
+from corpus.store import is_letter_id
+from webapp import backend, feeds
+from webapp.params import parse_search_args
+
+blueprint = Blueprint("api", __name__)
+
+# The keys of a hit in /api/search but its snippet (HTML, and costly for every match).
+CSV_FIELDS = ("id", "title", "authority", "authority_code", "visit_type", "published",
+              "visit_start", "visit_end", "inspectors", "url", "score")
+CSV_PAGE = 100  # the most the index gives in one page
+FEED_ENTRIES = 50
+
+
+@blueprint.get("/api/search")
+def search_json() -> Response:
+    results = backend.search(parse_search_args(request.args))
+    return jsonify(results.to_dict())
+
+
+@blueprint.get("/api/letters/<letter_id>")
+def letter_json(letter_id: str) -> Response:
+    if not is_letter_id(letter_id):
+        abort(404, description=f"There is no letter with the id {letter_id[:80]!r}.")
+    letter = backend.current_index().get(letter_id)
+    if letter is None:
+        abort(404, description=f"There is no letter with the id {letter_id!r}.")
+    return jsonify({
+        "id": letter.id,
+        **letter.fields,  # dates are ISO strings in a letter's record
+        "url": letter.url,
+        "page": url_for("search.letter_page", letter_id=letter.id, _external=True),
+        "text": letter.text,
+    })
+
+
+@blueprint.get("/search.csv")
+def search_csv() -> Response:
+    """Every matching letter, one row each, streamed page by page from the index."""
+    params = parse_search_args(request.args).with_page(1, CSV_PAGE)
+    first = backend.search(params)  # bad parameters fail here, before the 200 is sent
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_FIELDS)
+        results = first
+        while True:
+            for hit in results.hits:
+                record = hit.to_dict()
+                writer.writerow(["; ".join(record[name]) if name == "inspectors"
+                                 else record[name] for name in CSV_FIELDS])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if results.page >= results.pages:
+                return
+            results = backend.search(params.with_page(results.page + 1))
+
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="letters.csv"'})
+
+
+@blueprint.get("/search.atom")
+def search_atom() -> Response:
+    """The newest matching letters as an Atom feed: one feed per search, to follow a topic."""
+    params = parse_search_args(request.args).with_page(1, FEED_ENTRIES)
+    results = backend.search(params, sort="newest")
+    return Response(feeds.atom_feed(params, results.hits), mimetype="application/atom+xml")
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    stats = backend.current_index().stats()
+    return jsonify({"status": "ok", "letters": stats["letters"],
+                    "index_built": stats["build"].get("built"), "generation": stats["generation"]})
+

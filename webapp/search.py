@@ -1,0 +1,196 @@
+"""The pages people read: the search page, a letter's page and the query-syntax help.
+
+Views parse, search and hand templates plain values; every link is built here with webapp.urls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from corpus.store import is_letter_id
+from indexer import Results
+from webapp import backend
+from webapp.backend import facet_counts
+from webapp.chart import year_chart
+from webapp.formatting import external_url
+from webapp.params import (
+    FACETS,
+    MAX_QUERY_CHARS,
+    SORTS,
+    InvalidParams,
+    SearchParams,
+    parse_search_args,
+)
+from webapp.text import letter_html
+from webapp.urls import path_with_added_args, path_with_removed_args, path_with_replaced_args
+
+blueprint = Blueprint("search", __name__)
+
+FACET_SHOWN = 8  # options shown before "Show all"
+PAGE_WINDOW = 2  # page links on each side of the current one
+SORT_LABELS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
+OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
+TIMELINE_MAX = 100  # the index gives at most 100 letters a page
+
+
+@blueprint.get("/")
+def search_page() -> tuple[str, int] | str:
+    args = request.args
+    form = {name: args.get(name, "")[:MAX_QUERY_CHARS] for name in ("q", "from", "to", "per_page")}
+    # A search that cannot run keeps its filters, so that fixing one problem loses nothing.
+    kept = [(name, value) for name, value in args.items(multi=True) if name in FACETS]
+    params = None
+    try:
+        params = parse_search_args(args)
+        results = backend.search(params)
+    except InvalidParams as invalid:
+        last_page = None
+        if isinstance(invalid, backend.PageOutOfRange):
+            last_page = path_with_replaced_args(request.path, args, {"page": str(invalid.pages)})
+        return render_template("search.html", form=form, problems=invalid.problems, kept=kept,
+                               chips=_chips(params, args) if params else [],
+                               last_page=last_page, results=None), 400
+    return render_template("search.html", **_search_view(params, results, form))
+
+
+@blueprint.get("/help")
+def help_page() -> str:
+    return render_template("help.html")
+
+
+@blueprint.get("/letters/<letter_id>")
+def letter_page(letter_id: str) -> str:
+    if not is_letter_id(letter_id):
+        abort(404)
+    query = " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
+    index = backend.current_index()
+    letter = index.get(letter_id)
+    if letter is None:
+        abort(404)
+    fields = letter.fields
+    similar = index.more_like_this(letter_id, n=5)
+    timeline = []
+    if fields.get("authority"):
+        timeline = index.search("", authority=[fields["authority"]], sort="newest",
+                                per_page=TIMELINE_MAX).hits
+    urn = str(fields.get("urn") or "")
+    return render_template(
+        "letter.html",
+        letter=letter,
+        fields=fields,
+        query=query,
+        text=letter_html(letter.text, query),
+        original_url=external_url(letter.url),
+        back_url=url_for("search.search_page", q=query) if query else None,
+        ofsted_page=OFSTED_PROVIDER_PAGE.format(urn=urn) if urn.isdigit() else None,
+        search_links=_letter_search_links(fields),
+        similar=similar,
+        timeline=timeline,
+    )
+
+
+def _search_view(params: SearchParams, results: Results, form: dict[str, str]) -> dict[str, Any]:
+    args, path = request.args, request.path
+    year_counts = [(int(value), count) for value, count in facet_counts(results, "year")
+                   if value.isdigit()]
+    return {
+        "form": form,
+        "params": params,
+        "results": results,
+        "sorts": _sort_options(params),
+        "facets": _facets(params, results, args),
+        "chips": _chips(params, args),
+        "pages": _pagination(results.page, results.pages, args),
+        "chart": year_chart(
+            year_counts,
+            link=lambda year: path_with_added_args(path, args, [("year", str(year))]),
+            selected=[int(year) for year in params.facets.get("year", ())],
+        ),
+        "suggestion_url": path_with_replaced_args(path, args, {"q": results.suggestion, "page": None})
+        if results.suggestion else None,
+        "hit_query": params.query,
+        "first_hit": (results.page - 1) * params.per_page + 1,
+        "json_url": path_with_removed_args(url_for("api.search_json"), args, ["page"]),
+        "csv_url": path_with_removed_args(url_for("api.search_csv"), args, ["page", "per_page"]),
+        "atom_url": path_with_removed_args(url_for("api.search_atom"), args,
+                                           ["page", "per_page", "sort"]),
+    }
+
+
+def _sort_options(params: SearchParams) -> list[dict[str, Any]]:
+    """The sort choices; the default one submits no value, so a new query gets its own default."""
+    default = "relevance" if params.query else "newest"
+    return [{"value": "" if sort == default else sort, "label": SORT_LABELS[sort],
+             "selected": sort == (params.sort or default)} for sort in SORTS]
+
+
+def _facets(params: SearchParams, results: Results, args: MultiDict) -> list[dict[str, Any]]:
+    """Each facet's options, chosen ones first, with counts and a link that toggles each one."""
+    groups = []
+    for argument, (_, label) in FACETS.items():
+        counts = dict(facet_counts(results, argument))
+        chosen = params.facets.get(argument, ())
+        values = list(chosen) + [value for value in counts if value not in chosen]
+        if argument == "year":
+            values = list(chosen) + sorted((v for v in counts if v not in chosen), reverse=True)
+        options = [{
+            "value": value,
+            "count": counts.get(value, 0),
+            "checked": value in chosen,
+            "id": f"facet-{argument}-{position}",
+        } for position, value in enumerate(values)]
+        shown = max(FACET_SHOWN, len(chosen))
+        groups.append({"argument": argument, "label": label, "shown": options[:shown],
+                       "more": options[shown:], "chosen": len(chosen)})
+    return groups
+
+
+def _chips(params: SearchParams, args: MultiDict) -> list[dict[str, str]]:
+    """The chosen filters as removable chips, each with the link that removes it."""
+    path = request.path
+    chips = [{"label": label, "value": value,
+              "remove_url": path_with_removed_args(path, args, [(argument, value)])}
+             for argument, (_, label) in FACETS.items() for value in params.facets.get(argument, ())]
+    for argument, label, value in (("from", "From", params.date_from),
+                                   ("to", "To", params.date_to)):
+        if value:
+            chips.append({"label": label, "value": f"{value.day} {value:%B %Y}",
+                          "remove_url": path_with_removed_args(path, args, [argument])})
+    return chips
+
+
+def _pagination(page: int, pages: int, args: MultiDict) -> dict[str, Any] | None:
+    if pages <= 1:
+        return None
+
+    def link(number: int) -> str:
+        return path_with_replaced_args(request.path, args, {"page": None if number == 1 else str(number)})
+
+    numbers = sorted({1, pages} | set(range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)))
+    items: list[dict[str, Any]] = []
+    for number in numbers:
+        if items and number - items[-1]["number"] > 1:
+            items.append({"number": number - 1, "gap": True})
+        items.append({"number": number, "url": link(number), "current": number == page})
+    return {
+        "links": items,
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
+def _letter_search_links(fields: dict[str, Any]) -> dict[str, Any]:
+    """Links that search by this letter's authority, region, visit type and each inspector."""
+    def search(argument: str, value: Any) -> str | None:
+        return url_for("search.search_page", **{argument: value}) if value else None
+
+    return {
+        "authority": search("authority", fields.get("authority")),
+        "region": search("region", fields.get("region")),
+        "visit_type": search("type", fields.get("visit_type")),
+        "inspectors": [(name, search("inspector", name)) for name in fields.get("inspectors") or []],
+    }
+
