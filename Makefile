@@ -8,13 +8,20 @@ SHARED ?= ../shared
 
 .PHONY: install test lint bench demo chromium clean
 
-$(BIN)/letters: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+
+# Stamps: the demo needs the package alone; tests and benchmarks need their extras too.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-install: $(BIN)/letters
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
 
 # Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
 chromium:
@@ -23,14 +30,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	LETTERS_SHARED=$(SHARED) $(BIN)/pytest
 
-lint: install
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-bench: install
+bench: $(VENV)/.installed-test
 	LETTERS_SHARED=$(SHARED) $(BIN)/python -m benchmarks
 
 demo: install
