@@ -57,6 +57,18 @@ def words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
+def printed_words(tokens: Iterable[str]) -> set[str]:
+    """The different words of a text split at white space, as printed: lower case, accents folded, not
+    stemmed. (Most tokens are one word already: splitting first is faster than finding every word.)"""
+    found: set[str] = set()
+    for token in set(tokens):
+        if token.isalnum():  # the very characters WORD matches
+            found.add(folded(token))
+        else:
+            found.update(map(folded, WORD.findall(token)))
+    return found
+
+
 def analyse(text: str) -> tuple[dict[str, list[tuple[int, int, int]]], list[str]]:
     """Each term of the text → its (position, start char, end char) occurrences; and the terms in order."""
     occurrences: dict[str, list[tuple[int, int, int]]] = {}

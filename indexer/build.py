@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from whoosh.index import LockError
 
 from corpus.store import LetterStore
 from indexer import generations
-from indexer.analysis import common_terms
+from indexer.analysis import common_terms, printed_words
 from indexer.codec import LetterCodec
 from indexer.schema import SCHEMA_VERSION, document_for, letter_schema
+from indexer.vocabulary import read_counts, write_vocabulary
 
 LOCK_FILE = "reindex.lock"
 # Letters read to find the frequent words that are indexed in pairs.
@@ -128,10 +130,6 @@ def _common_terms(store: LetterStore, ids: list[str]) -> frozenset[str]:
     return common_terms(texts)
 
 
-def _word_count(text: str) -> int:
-    return len(text.split())
-
-
 def reindex(
     data_dir: Path | str,
     full: bool = False,
@@ -154,7 +152,12 @@ def reindex(
             info = generations.read_build_info(live) if live else {}
             if full or live is None or info.get("schema") != SCHEMA_VERSION:
                 return _full(data_dir, store, workers, progress)
-            return _incremental(data_dir, live, info, store, workers, progress)
+            ix = whoosh_index.open_dir(str(live))
+            saved = read_counts(live)
+            # A vocabulary that missed a commit (a run stopped between the two) is mended by a rebuild.
+            if saved is None or saved[1] != ix.latest_generation():
+                return _full(data_dir, store, workers, progress)
+            return _incremental(data_dir, live, ix, info, saved[0], store, workers, progress)
     except LockError:
         raise ReindexBusy(
             f"The index in {data_dir} is being written by another process; try again when it is done."
@@ -167,12 +170,14 @@ def _add_letters(
     ids: list[str],
     workers: int,
     progress: Progress,
+    vocabulary: Counter[str],
     delete: Sequence[str] = (),
     merge: bool = False,
 ) -> tuple[int, int]:
     """Delete the `delete` ids, then add the letters with `ids`; (letters added, their words).
 
-    With `merge`, the last commit merges small segments (an update); a full build keeps its segments.
+    `vocabulary` (letters per printed word) gains the words of the letters added. With `merge`, the last
+    commit merges small segments (an update); a full build keeps its segments.
     """
     # Postings are held in memory until a commit; a commit every CHUNK_WORDS words per worker keeps that
     # bounded (and Whoosh from sorting on disk), at the price of a few more segments.
@@ -191,7 +196,9 @@ def _add_letters(
             if writer is None:
                 writer = _writer(ix, workers)
             writer.add_document(**document_for(letter))
-            letter_words = _word_count(letter.text or "")
+            tokens = (letter.text or "").split()
+            vocabulary.update(printed_words(tokens))
+            letter_words = len(tokens)
             words += letter_words
             words_in_writer += letter_words
             count += 1
@@ -213,7 +220,9 @@ def _full(data_dir: Path, store: LetterStore, workers: int, progress: Progress) 
     try:
         ids = store.ids()
         ix = whoosh_index.create_in(str(generation), letter_schema(_common_terms(store, ids)))
-        count, words = _add_letters(ix, store, ids, workers, progress)
+        vocabulary: Counter[str] = Counter()
+        count, words = _add_letters(ix, store, ids, workers, progress, vocabulary)
+        write_vocabulary(generation, vocabulary, ix.latest_generation())
         seconds = time.perf_counter() - started
         generations.write_build_info(
             generation,
@@ -236,13 +245,14 @@ def _full(data_dir: Path, store: LetterStore, workers: int, progress: Progress) 
 def _incremental(
     data_dir: Path,
     live: Path,
+    ix: Any,
     info: dict[str, Any],
+    vocabulary: Counter[str],
     store: LetterStore,
     workers: int,
     progress: Progress,
 ) -> ReindexSummary:
     started = time.perf_counter()
-    ix = whoosh_index.open_dir(str(live))
     indexed = _indexed_versions(ix)
     current = store.current_versions()
     added = [letter_id for letter_id in current if letter_id not in indexed]
@@ -252,7 +262,14 @@ def _incremental(
     workers = workers if len(added) + len(updated) > SMALL_BATCH else 1
     words = 0
     if added or updated or deleted:
-        _, words = _add_letters(ix, store, added + updated, workers, progress, deleted + updated, merge=True)
+        # The words of the letters going out, from the text the index keeps of them.
+        with ix.searcher() as searcher:
+            for letter_id in deleted + updated:
+                vocabulary.subtract(printed_words((searcher.document(id=letter_id) or {}).get("body", "").split()))
+        _, words = _add_letters(
+            ix, store, added + updated, workers, progress, vocabulary, deleted + updated, merge=True
+        )
+        write_vocabulary(live, vocabulary, ix.latest_generation())
     seconds = time.perf_counter() - started
     with ix.reader() as reader:
         documents = reader.doc_count()

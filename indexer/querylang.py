@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer.analysis import WORD, folded, pair_terms, query_terms, term_for
+from indexer.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 40
 MAX_DEPTH = 8  # brackets within brackets
+# A prefix stands for the stems of at most this many of the most frequent words starting with it ("s*"
+# would otherwise read the postings of thousands of terms); snippets mark up to the second number by stem.
+MAX_PREFIX_STEMS = 20
+MARKED_PREFIX_STEMS = 5
 
 # Name in the query language → index field, and how `interpreted` names it.
 QUERY_FIELDS = {
@@ -288,10 +293,12 @@ def phrase_query(terms: list[str], common: frozenset[str]) -> wq.Query:
 
 
 class _Translator:
-    def __init__(self, common: frozenset[str]) -> None:
+    def __init__(self, common: frozenset[str], vocabulary: Vocabulary | None) -> None:
         self.common = common
+        self.vocabulary = vocabulary
         self.highlights: list[Highlight] = []
         self.words: list[tuple[str, str]] = []
+        self.notes: list[str] = []
 
     def query(self, node: Node, negated: bool = False) -> wq.Query | None:
         if isinstance(node, Word | Phrase):
@@ -332,19 +339,46 @@ class _Translator:
         if not words:
             return None
         start = folded(words[-1])
-        # Index terms are stems: "perman*" must meet "perman", and "leavers*" the stem "leaver".
-        options = {start, term_for(words[-1])}
-        prefix: wq.Query = wq.Or([wq.Prefix("body", option) for option in sorted(options)])
-        if len(options) == 1:
-            prefix = wq.Prefix("body", start)
-        if not negated:
-            self.highlights.extend(Highlight("prefix", (option,)) for option in sorted(options))
+        marked: list[str] | None = None
+        if self.vocabulary is None:  # (for highlights: there is no index to search)
+            prefix: wq.Query = wq.Or([wq.Prefix("body", start), wq.Prefix("body", term_for(start))])
+        else:
+            prefix, marked = self._expanded(start)
+        if not negated and marked is not None:
+            # All the words starting so have these stems: marking the stems (from the offsets the index
+            # keeps) marks them all, and their other forms that matched.
+            self.highlights.extend(Highlight("term", (stem,)) for stem in marked)
+        elif not negated:
+            # Too many stems: snippets look for words starting with the prefix as printed or as a stem
+            # ("leavers*": "leaver").
+            self.highlights.extend(Highlight("prefix", (option,)) for option in sorted({start, term_for(start)}))
         if len(words) == 1:
             return prefix
         leading = [term_for(word) for word in words[:-1]]
         if not negated:
             self.highlights.extend(Highlight("term", (term,)) for term in leading)
         return wq.And([*(wq.Term("body", term) for term in leading), prefix])
+
+    def _expanded(self, start: str) -> tuple[wq.Query, list[str] | None]:
+        """The body terms of the printed words starting with `start` (the stems of the most frequent), and
+        the stems to mark in snippets: all of them, or None when they are too many to mark one by one."""
+        assert self.vocabulary is not None
+        expansion = self.vocabulary.expand(start, MAX_PREFIX_STEMS)
+        stems = expansion.stems
+        shown = _shown(start)
+        if not stems:
+            self.notes.append(f"No word in the letters starts with “{shown}”.")
+            return wq.Term("body", f"{start}*"), []  # a term no letter has
+        complete = expansion.used == expansion.words
+        if not complete:
+            self.notes.append(
+                f"“{shown}*” stands for the {expansion.used:,} most frequent of the {expansion.words:,} "
+                "words starting so."
+            )
+        marked = stems if complete and len(stems) <= MARKED_PREFIX_STEMS else None
+        if len(stems) == 1:
+            return wq.Term("body", stems[0]), marked
+        return wq.Or([wq.Term("body", stem) for stem in stems]), marked
 
 
 # In words -----------------------------------------------------------------------------------------
@@ -372,8 +406,12 @@ def describe(node: Node, nested: bool = False) -> str:
     return f"({text})" if nested else text
 
 
-def parse_query(text: str | None, common: frozenset[str] = frozenset()) -> ParsedQuery:
-    """The query for a search box's text; never raises. `common`: the index's paired terms."""
+def parse_query(
+    text: str | None, common: frozenset[str] = frozenset(), vocabulary: Vocabulary | None = None
+) -> ParsedQuery:
+    """The query for a search box's text; never raises. `common`: the index's paired terms; `vocabulary`:
+    its printed words, which prefixes are expanded against (without it the query serves highlights only).
+    """
     text = text or ""
     notes: list[str] = []
     if len(text) > MAX_QUERY_CHARS:
@@ -383,8 +421,9 @@ def parse_query(text: str | None, common: frozenset[str] = frozenset()) -> Parse
     parser = _Parser(text)
     tree = parser.parse()
     notes.extend(parser.notes)
-    translator = _Translator(common)
+    translator = _Translator(common, vocabulary)
     whoosh_query = translator.query(tree) if tree is not None else None
+    notes.extend(translator.notes)
     if isinstance(whoosh_query, wq.Not):
         whoosh_query = wq.And([wq.Every(), whoosh_query])
     if tree is None or whoosh_query is None:

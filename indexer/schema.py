@@ -14,8 +14,9 @@ from whoosh.system import pack_uint
 from corpus.letters import Letter
 from indexer.analysis import LetterAnalyzer, analyse, pair_counts
 
-# Bump when the schema or the analysis changes: `letters reindex` then rebuilds instead of updating.
-SCHEMA_VERSION = 3
+# Bump when the schema, the analysis or the files beside the index change: `letters reindex` then rebuilds
+# instead of updating. 4: the vocabulary of printed words (indexer/vocabulary.py).
+SCHEMA_VERSION = 4
 
 # Facet name (as results.facets and search() keywords name it) → the index field that holds it.
 FACETS = {

@@ -20,17 +20,17 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
-from whoosh.support.levenshtein import levenshtein
 
 from corpus.letters import Letter
 from corpus.store import LetterStore, is_letter_id
 from indexer import generations
-from indexer.analysis import FUNCTION_TERMS, analyse
+from indexer.analysis import FUNCTION_TERMS, analyse, folded
 from indexer.facets import FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.schema import FACETS, SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
 from indexer.snippets import make_snippet, match_spans
+from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -38,6 +38,14 @@ MORE_LIKE_THIS_TERMS = 12
 # A term found on average this many times in the letters that have it is dense: reading its stored offsets
 # costs more than reading a letter's text up to its first occurrences.
 DENSE_OCCURRENCES = 15
+# "Did you mean" corrects a word found in no letter with the nearest printed word (one edit away for short
+# words, two for others); and a word of RARE_MIN_LENGTH letters or more found in at most RARE_LETTERS letters
+# when a word one edit away, with the same first letter, is in RARER_BY times as many: a typo in a letter.
+# (Looser rules, tried on the real letters, turned names into common words: "Barnet" → "parent".)
+SHORT_WORD = 4
+RARE_LETTERS = 1
+RARE_MIN_LENGTH = 6
+RARER_BY = 50
 
 
 class IndexMissing(FileNotFoundError):
@@ -120,6 +128,8 @@ class LetterIndex:
         self._table: FacetTable | None = None
         self._offsets: list[int] = []
         self._dense: dict[str, bool] = {}
+        self._vocabulary = Vocabulary()
+        self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
 
     @classmethod
     def open(cls, data_dir: Path | str) -> LetterIndex:
@@ -171,8 +181,20 @@ class LetterIndex:
             self._searcher, self._table, self._generation = searcher, table, generation
             self._offsets = [offset for _, offset in searcher.reader().leaf_readers()]
             self._dense = {}
+        self._refresh_vocabulary(generation)
         assert self._table is not None
         return self._searcher, self._table
+
+    def _refresh_vocabulary(self, generation: Path) -> None:
+        # An update rewrites the vocabulary just after its index commit: it is checked on its own.
+        try:
+            status = (generation / VOCABULARY_FILE).stat()
+            found: tuple[int, int] | None = (status.st_ino, status.st_mtime_ns)
+        except FileNotFoundError:
+            found = None
+        if found != self._vocabulary_file:
+            self._vocabulary = Vocabulary.load(generation)
+            self._vocabulary_file = found
 
     def _run(self, work: Any) -> Any:
         """Run `work(searcher, table)`; once more on a fresh searcher if a reindex pulled files away."""
@@ -237,7 +259,7 @@ class LetterIndex:
         page = max(1, int(page))
 
         def work(searcher: Any, table: FacetTable) -> Results:
-            parsed = parse_query(query, searcher.schema["pairs"].common)
+            parsed = parse_query(query, searcher.schema["pairs"].common, self._vocabulary)
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
@@ -344,49 +366,36 @@ class LetterIndex:
         date_to: date | None,
         masks: dict[str, frozenset[int]],
     ) -> str | None:
-        """The query with unknown words replaced by known ones, when that finds letters; else None."""
+        """The query with unknown or rare words replaced by printed words one or two edits away that more
+        letters have, when that finds letters; else None."""
         reader = searcher.reader()
-        unknown = [
-            (word, term)
-            for word, term in parsed.words
-            if len(term) > 2 and reader.doc_frequency("body", term) == 0
-        ]
-        if not unknown:
-            return None
         suggestion = query
-        corrector = searcher.corrector("body")
-        for word, term in unknown:
-            candidates = corrector.suggest(term, limit=8, maxdist=2, prefix=1)
-            if not candidates:
-                return None
-            # Whoosh ranks by frequency alone: the nearest word first, then the most frequent.
-            nearest = min(candidates, key=lambda c: (levenshtein(term, c), -reader.doc_frequency("body", c)))
-            printed = self._printed_word(searcher, nearest)
-            if printed is None:
-                return None
-            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", printed, suggestion, count=1)
+        for word, term in parsed.words:
+            printed = folded(word)
+            if len(printed) < 3 or not printed.isalpha():
+                continue
+            letters = reader.doc_frequency("body", term)
+            if letters == 0:
+                near = self._vocabulary.near(printed, 1 if len(printed) <= SHORT_WORD else 2)
+            elif letters <= RARE_LETTERS and len(printed) >= RARE_MIN_LENGTH:
+                near = [
+                    (edits, more, other)
+                    for edits, more, other in self._vocabulary.near(printed, 1)
+                    if other[0] == printed[0] and more >= RARER_BY * letters
+                ]
+            else:
+                continue
+            if near:  # (a word of letters only: nothing in it means anything to re.sub)
+                better = _cased_like(word, near[0][2])
+                suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion, count=1)
         if suggestion == query:
             return None
-        corrected = parse_query(suggestion, searcher.schema["pairs"].common)
+        corrected = parse_query(suggestion, searcher.schema["pairs"].common, self._vocabulary)
         found = self._matching(searcher, table, corrected.query)
         if date_from or date_to:
             found = found & table.date_mask(date_from, date_to)
         found = _intersect(found, masks.values())
         return suggestion if found else None
-
-    def _printed_word(self, searcher: Any, term: str) -> str | None:
-        """The term as letters print it: the first occurrence's text in the first letter having it."""
-        for segment, offset in searcher.reader().leaf_readers():
-            try:
-                matcher = segment.postings("body", term)
-            except TermNotFound:
-                continue
-            if not matcher.is_active():
-                continue
-            _, start, end = matcher.value_as("characters")[0]
-            text = searcher.stored_fields(offset + matcher.id()).get("body", "")
-            return text[start:end].lower() or None
-        return None
 
     # Single letters ------------------------------------------------------------------------------
 
@@ -444,6 +453,13 @@ class LetterIndex:
             }
 
         return self._run(work)
+
+
+def _cased_like(typed: str, word: str) -> str:
+    """`word` in the case it was typed in: all capitals, a capital first, or lower case."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
 def _intersect(documents: frozenset[int], masks: Iterable[frozenset[int]]) -> frozenset[int]:

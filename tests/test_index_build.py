@@ -16,6 +16,8 @@ from corpus.store import LetterStore
 from indexer import LetterIndex
 from indexer.build import reindex
 from indexer.cli import main
+from indexer.generations import current_generation
+from indexer.vocabulary import VOCABULARY_FILE, read_counts
 
 LETTERS = Path(sys.executable).with_name("letters")
 WORDS = ["court", "risk", "plan", "review", "audit", "drift", "school", "health", "housing", "police", "nurse"]
@@ -69,6 +71,39 @@ def test_reindex_adds_updates_and_deletes_only_what_changed(data_dir: Path) -> N
 
     code, output = run(data_dir, "reindex")
     assert "0 added, 0 updated, 0 deleted" in output
+
+
+def test_prefixes_follow_letters_added_changed_and_deleted_by_an_update(data_dir: Path) -> None:
+    fill(data_dir, 6)
+    with LetterStore(data_dir) as store:
+        store.save(make_letter(5, extra="xylophone"))
+    reindex(data_dir, workers=1)
+    with LetterIndex.open(data_dir) as index:  # open throughout: it must see each update
+        assert [hit.id for hit in index.search("xylo*").hits] == ["letter-005"]
+        with LetterStore(data_dir) as store:
+            store.delete("letter-005")  # the only letter with "xylophone"
+            store.save(make_letter(3, version=2, extra="zeppelin"))
+            store.save(make_letter(50, extra="xylograph"))
+        assert reindex(data_dir, workers=1).mode == "incremental"
+        assert [hit.id for hit in index.search("xylo*").hits] == ["letter-050"]
+        gone = index.search("xylophon*")
+        assert gone.total == 0 and "No word in the letters starts with “xylophon”" in gone.interpreted
+        assert [hit.id for hit in index.search("zepp*").hits] == ["letter-003"]
+    updated = read_counts(current_generation(data_dir))[0]
+    reindex(data_dir, full=True, workers=1)
+    assert read_counts(current_generation(data_dir))[0] == updated  # as if built afresh
+    assert updated["zeppelin"] == 1 and updated["xylophone"] == 0 and updated["court"] == 6
+
+
+def test_an_index_whose_vocabulary_is_lost_is_rebuilt(data_dir: Path) -> None:
+    fill(data_dir, 3)
+    reindex(data_dir, workers=1)
+    (current_generation(data_dir) / VOCABULARY_FILE).unlink()
+    with LetterStore(data_dir) as store:
+        store.save(make_letter(4, extra="zeppelin"))
+    assert reindex(data_dir, workers=1).mode == "full"
+    with LetterIndex.open(data_dir) as index:
+        assert [hit.id for hit in index.search("zeppel*").hits] == ["letter-004"]
 
 
 def test_a_full_rebuild_swaps_in_a_new_generation_and_clears_old_ones(data_dir: Path) -> None:

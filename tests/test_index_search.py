@@ -51,6 +51,12 @@ NAMED = [
         published="2017-09-01", inspectors=["Maire Byrne"],
     ),
     letter(
+        "stockton-2020",
+        "Stockton-on-Tees safeguarding partners met the lead inspector, Jasper Quennell, in the autumn.",
+        title="Focused visit to Stockton-on-Tees", authority="Stockton-on-Tees", region="North East",
+        visit_type=FOCUSED, visit_start="2020-01-08", published="2020-02-03", inspectors=["Jasper Quennell"],
+    ),
+    letter(
         "york-undated",
         "A letter with no date at all <script>alert('x')</script> about risk & harm.",
         title="A letter from York", authority="York", region="Yorkshire and the Humber", visit_type="Other",
@@ -235,6 +241,32 @@ def test_prefix_not_and_or_and_brackets(index) -> None:
     assert ids(index.search("front OR joint")) == {"dorset-2018", "kent-2017"}
 
 
+def test_prefixes_are_of_words_as_printed_not_of_stems(index) -> None:
+    # The index holds stems ("perman", "safeguard"); a prefix of the printed word must still find them.
+    assert ids(index.search("permanen*")) == {"leeds-2019", "leeds-2021"}
+    assert ids(index.search("permanenc*")) == {"leeds-2019", "leeds-2021"}
+    results = index.search("safeguardi*")
+    assert ids(results) == {"stockton-2020"}
+    assert "<mark>safeguarding</mark>" in results.hits[0].snippet
+    assert "leeds-2019" in ids(index.search("Mái*")) and ids(index.search("Mái*")) == ids(index.search("Mai*"))
+    nothing = index.search("permanex*")
+    assert nothing.total == 0 and "No word in the letters starts with “permanex”" in nothing.interpreted
+
+
+def test_a_prefix_of_very_many_words_stands_for_the_most_frequent_and_says_so(tmp_path: Path) -> None:
+    with LetterStore(tmp_path) as store:
+        for number in range(60):
+            # "quokka00" is in every letter, each other "quokkaNN" in one.
+            store.save(letter(f"many-{number:02d}", f"quokka00 quokka{number:02d} wombat"))
+    reindex(tmp_path, workers=1)
+    with LetterIndex.open(tmp_path) as index:
+        results = index.search("quokka*", per_page=100)
+        assert "the 20 most frequent of the 60 words starting so" in results.interpreted
+        assert results.total == 60  # all have the most frequent one
+        assert ids(index.search("quokka0*", per_page=100)) == {f"many-{number:02d}" for number in range(60)}
+        assert ids(index.search("quokka59*")) == {"many-59"}
+
+
 def test_field_queries(index) -> None:
     assert ids(index.search("authority:leeds permanence")) == {"leeds-2019", "leeds-2021"}
     assert "leeds-2021" in ids(index.search('inspector:"tom baker"', per_page=100))
@@ -313,6 +345,33 @@ def test_suggestion_only_when_it_finds_letters_and_in_real_words(index) -> None:
     assert index.search(results.suggestion).total > 0
     assert index.search("zqxjw").suggestion is None
     assert index.search("permanence").suggestion is None
+
+
+def test_suggestions_are_printed_words_one_or_two_edits_away(index) -> None:
+    # The stem of "permanense" is two edits from the stem "perman": only the printed words are near.
+    results = index.search("permanense")
+    assert results.total == 0 and results.suggestion == "permanence"
+    assert ids(index.search(results.suggestion)) == {"leeds-2019", "leeds-2021"}
+    # Names of places and inspectors are corrected too, in the case they were typed.
+    assert index.search("Stockon safeguarding").suggestion == "Stockton safeguarding"
+    assert index.search("Quenel").suggestion == "Quennell"
+    assert index.search("Bryne").suggestion == "Byrne"  # two letters swapped
+    # A suggestion that would find nothing with the filters chosen is not made.
+    assert index.search("Quenel", authority=["Leeds"]).suggestion is None
+
+
+def test_a_typo_in_one_letter_gets_a_suggestion_but_a_rare_word_does_not(tmp_path: Path) -> None:
+    with LetterStore(tmp_path) as store:
+        for number in range(60):
+            store.save(letter(f"zoo-{number:02d}", "The wombat keepers met."))
+        store.save(letter("typo", "The wombta keepers met."))
+        store.save(letter("rare", "The combat keepers met."))
+    reindex(tmp_path, workers=1)
+    with LetterIndex.open(tmp_path) as index:
+        typo = index.search("wombta")
+        assert ids(typo) == {"typo"} and typo.suggestion == "wombat"
+        # One edit from "wombat" too, but another first letter: a word of its own, left alone.
+        assert index.search("combat").suggestion is None
 
 
 # Hits and snippets -----------------------------------------------------------------------------
