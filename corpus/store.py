@@ -63,6 +63,7 @@ class LetterStore:
         self.data_dir = Path(data_dir)
         self.originals_dir = self.data_dir / "originals"
         self.letters_dir = self.data_dir / "letters"
+        self.damaged: list[str] = []
         self.letters_dir.mkdir(parents=True, exist_ok=True)
         self.originals_dir.mkdir(parents=True, exist_ok=True)
         self._catalog = sqlite3.connect(self.data_dir / "catalog.sqlite", timeout=60)
@@ -121,14 +122,23 @@ class LetterStore:
             )
 
     def get(self, letter_id: str) -> Letter | None:
-        """The letter with this id, or None when there is none (or the id could not be one)."""
+        """The letter with this id, or None when there is none (or the id could not be one).
+
+        A damaged record (edited by hand, or hit by a disk fault) also gives None, and a sentence in
+        `self.damaged` for the command to report.
+        """
         if not is_letter_id(letter_id):
             return None
+        path = self._record_path(letter_id)
         try:
-            record = json.loads(self._record_path(letter_id).read_text(encoding="utf-8"))
+            return Letter.from_record(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             return None
-        return Letter.from_record(record)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            row = self._catalog.execute("SELECT source FROM letters WHERE id = ?", (letter_id,)).fetchone()
+            source = f"; importing {row[0]} again restores it" if row else ""
+            self.damaged.append(f"{path} is damaged ({error}){source}")
+            return None
 
     def delete(self, letter_id: str) -> bool:
         """Remove a letter's record (its originals stay: they are shared by content)."""

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -51,6 +51,7 @@ class ReindexSummary:
     words: int  # words in the letters (re)indexed by this run
     seconds: float
     workers: int
+    damaged: tuple[str, ...] = ()  # letter records that could not be read, so were left out
 
     @property
     def indexed(self) -> int:
@@ -151,13 +152,16 @@ def reindex(
             live = generations.current_generation(data_dir)
             info = generations.read_build_info(live) if live else {}
             if full or live is None or info.get("schema") != SCHEMA_VERSION:
-                return _full(data_dir, store, workers, progress)
-            ix = whoosh_index.open_dir(str(live))
-            saved = read_counts(live)
-            # A vocabulary that missed a commit (a run stopped between the two) is mended by a rebuild.
-            if saved is None or saved[1] != ix.latest_generation():
-                return _full(data_dir, store, workers, progress)
-            return _incremental(data_dir, live, ix, info, saved[0], store, workers, progress)
+                summary = _full(data_dir, store, workers, progress)
+            else:
+                ix = whoosh_index.open_dir(str(live))
+                saved = read_counts(live)
+                # A vocabulary that missed a commit (a run stopped between the two) is mended by a rebuild.
+                if saved is None or saved[1] != ix.latest_generation():
+                    summary = _full(data_dir, store, workers, progress)
+                else:
+                    summary = _incremental(data_dir, live, ix, info, saved[0], store, workers, progress)
+            return replace(summary, damaged=tuple(dict.fromkeys(store.damaged)))
     except LockError:
         raise ReindexBusy(
             f"The index in {data_dir} is being written by another process; try again when it is done."

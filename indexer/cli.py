@@ -43,6 +43,12 @@ def print_failures(failures: list) -> None:
         click.echo(f"  failed: {reason}", err=True)
 
 
+def print_damaged(damaged: list[str] | tuple[str, ...]) -> None:
+    """Letter records the command had to leave out because they could not be read."""
+    for sentence in dict.fromkeys(damaged):
+        click.echo(f"  left out: {sentence}", err=True)
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction [all cores].")
@@ -155,7 +161,9 @@ def export_command(ctx: click.Context, output_format: str, with_text: bool, outp
     from corpus.export import write_csv, write_jsonl
 
     writer = write_jsonl if output_format == "jsonl" else write_csv
-    writer(open_store(ctx), output, with_text=with_text)
+    store = open_store(ctx)
+    writer(store, output, with_text=with_text)
+    print_damaged(store.damaged)
 
 
 @main.command("show")
@@ -171,9 +179,10 @@ def show_command(ctx: click.Context, letter_id: str, as_json: bool) -> None:
     """
     from corpus.export import letter_record
 
-    letter = open_store(ctx).get(letter_id)
+    store = open_store(ctx)
+    letter = store.get(letter_id)
     if letter is None:
-        raise click.ClickException(f"no letter has the id {letter_id!r}")
+        raise click.ClickException(store.damaged[-1] if store.damaged else f"no letter has the id {letter_id!r}")
     if as_json:
         click.echo(json.dumps(letter_record(letter, with_text=True), ensure_ascii=False, indent=2))
         return
@@ -246,6 +255,7 @@ def reindex_command(ctx: click.Context, full: bool, workers: int | None, wait: b
     except ReindexBusy as error:
         raise click.ClickException(str(error)) from error
     click.echo(summary.sentence())
+    print_damaged(summary.damaged)
 
 
 @main.command("stats")

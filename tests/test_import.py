@@ -133,3 +133,32 @@ def test_the_whole_corpus_imports_and_reimports_unchanged(data_dir: Path, corpus
 
     code, output = run(data_dir, "import", str(corpus_dir))
     assert f"{files} files: 0 imported, 0 updated, {int(files) - failed} unchanged, {failed} failed" in output
+
+
+def test_a_damaged_record_is_left_out_and_named_and_reimporting_restores_it(
+    data_dir: Path, letters_folder: Path
+) -> None:
+    run(data_dir, "import", str(letters_folder))
+    with LetterStore(data_dir) as store:
+        damaged_id = store.ids()[0]
+    (data_dir / "letters" / f"{damaged_id}.json").write_text("{ not json")
+
+    code, output = run(data_dir, "export")
+    assert code == 0
+    assert len([line for line in output.splitlines() if line.startswith("{")]) == 2
+    assert f"left out: {data_dir}/letters/{damaged_id}.json is damaged" in output
+
+    code, output = run(data_dir, "show", damaged_id)
+    assert code == 1
+    assert "is damaged" in output
+
+    code, output = run(data_dir, "reindex")
+    assert code == 0
+    assert "2 letters in the index" in output
+    assert f"left out: {data_dir}/letters/{damaged_id}.json is damaged" in output
+
+    code, output = run(data_dir, "import", str(letters_folder))
+    assert "1 imported" in output
+    with LetterStore(data_dir) as store:
+        assert len(list(store)) == 3
+        assert store.get(damaged_id) is not None

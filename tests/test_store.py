@@ -99,3 +99,16 @@ def test_temp_files_of_a_killed_writer_are_swept_before_the_next_write(data_dir:
         assert len(store) == 0
     assert not orphan.exists()
     assert in_progress.exists()
+
+
+def test_a_damaged_record_is_reported_not_fatal(data_dir: Path) -> None:
+    with LetterStore(data_dir) as store:
+        store.save(make_letter("50000001"))
+        store.save(make_letter("50000002"))
+    (data_dir / "letters" / "50000001.json").write_text('{"id": "50000001", "text": "cut sh')
+
+    with LetterStore(data_dir) as store:
+        assert [letter.id for letter in store] == ["50000002"]
+        assert store.get("50000001") is None
+    assert "50000001.json is damaged" in store.damaged[0]
+    assert "importing /tmp/letter.pdf again restores it" in store.damaged[0]
