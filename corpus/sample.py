@@ -460,10 +460,17 @@ class _Writer:
             metadata={name: Found(value, "generated") for name, value in metadata.items() if value is not None},
         )
 
-    def dates(self, start: date, end: date, published: date) -> None:
+    def record(
+        self, start: date, end: date, published: date, inspectors: list[str] | None = None, focus: str | None = None
+    ) -> None:
+        """The letter's metadata: its dates, and the inspectors and focus where the letter has them."""
         self.metadata.update(
             visit_start=start.isoformat(), visit_end=end.isoformat(), published=published.isoformat()
         )
+        if inspectors is not None:
+            self.metadata["inspectors"] = inspectors
+        if focus is not None:
+            self.metadata["focus"] = focus
 
     def letter_and_publication(self, end: date, lo: int, hi: int) -> tuple[date, date]:
         letter_day = end + timedelta(days=self.rng.randint(lo, hi))
@@ -532,9 +539,7 @@ class _Writer:
         self.add("Main findings" if newer else "Findings")
         self.fill(topics, target - tail_words, bullets=0.1 if newer else 0.8)
         self.write_sign_off()
-        self.metadata["inspectors"] = inspectors
-        self.metadata["focus"] = focus
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors, focus)
         return title
 
     def monitoring_visit(self) -> str:
@@ -563,9 +568,7 @@ class _Writer:
         self.add("Headline findings", self.prose(topics, rng.randint(3, 5)), "Findings and evaluation of progress")
         self.fill(topics, target - tail_words)
         self.write_sign_off()
-        self.metadata["inspectors"] = inspectors
-        self.metadata["focus"] = focus
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors, focus)
         return title
 
     def engagement_meeting(self) -> str:
@@ -589,8 +592,7 @@ class _Writer:
         self.fill(("engagement", "leaders", rng.choice(("children in care", "front door", "care leavers"))),
                   target - tail_words)
         self.write_sign_off()
-        self.metadata["inspectors"] = inspectors
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors)
         return title
 
     def joint_inspection(self) -> str:
@@ -624,9 +626,7 @@ class _Writer:
         self.add("Areas for improvement")
         self.fill(topics, target - tail_words, bullets=0.3)
         self.write_sign_off()
-        self.metadata["inspectors"] = inspectors
-        self.metadata["focus"] = theme
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors, theme)
         return title
 
     def other_letter(self) -> str:
@@ -648,9 +648,7 @@ class _Writer:
         tail_words = self.sign_off(1, inspectors[0], f"{majesty} Majesty's Inspector", letter_day)
         self.fill(("children in care", "leaders", "older children"), target - tail_words)
         self.write_sign_off()
-        self.metadata["inspectors"] = inspectors
-        self.metadata["focus"] = topic
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors, topic)
         return title
 
     # Reports --------------------------------------------------------------------------------
@@ -671,7 +669,7 @@ class _Writer:
             title = self.framework_report(start, end, published, target)
         else:
             title = self.ilacs_report(start, end, published, target)
-        self.dates(start, end, published)
+        self.record(start, end, published)
         return title
 
     def ilacs_report(self, start: date, end: date, published: date, target: int) -> str:
@@ -817,6 +815,5 @@ class _Writer:
             self.add(item)
         self.fill(topics, target - team_words)
         self.add("Local area partnership details", f"Local authority: {self.la}", *team)
-        self.metadata["inspectors"] = inspectors
-        self.dates(start, end, published)
+        self.record(start, end, published, inspectors)
         return title
