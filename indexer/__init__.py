@@ -1,6 +1,6 @@
 """The Whoosh index of letters: building it from the store, and searching it from Python.
 
-`from indexer import LetterIndex` is the public query API; `indexer.cli` is the `letters` command.
+`from indexer import LetterIndex` is the public query API; `indexer.cli` holds its `letters` commands.
 """
 
 from indexer.search import Hit, IndexMissing, LetterIndex, Results

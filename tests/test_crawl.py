@@ -30,7 +30,7 @@ from corpus.crawler import CrawlOptions, CrawlReport, crawl
 from corpus.fetcher import Fetcher
 from corpus.site import MarkupChanged, parse_provider, split_label
 from corpus.store import LetterStore
-from indexer.cli import main
+from letters.cli import main
 
 VISIT_TYPES = {
     "Children's services focused visit": "Focused visit",

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.store import LetterStore
-from indexer.cli import main
+from letters.cli import main
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from corpus.letters import Found, Letter
 from corpus.store import LetterStore
 from indexer import LetterIndex
 from indexer.build import reindex
-from indexer.cli import main
 from indexer.generations import current_generation
 from indexer.vocabulary import VOCABULARY_FILE, read_counts
+from letters.cli import main
 
 LETTERS = Path(sys.executable).with_name("letters")
 WORDS = ["court", "risk", "plan", "review", "audit", "drift", "school", "health", "housing", "police", "nurse"]

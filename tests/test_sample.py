@@ -24,7 +24,7 @@ from corpus.sample import (
     inspector_pool,
 )
 from corpus.store import LetterStore
-from indexer.cli import main
+from letters.cli import main
 
 COUNT = 300
 

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
-from indexer.cli import main
+from letters.cli import main
 from webapp import create_app
 from webapp.text import letter_html
 
