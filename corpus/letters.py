@@ -23,6 +23,14 @@ FIELDS = (
     "signatory",
     "recipient",
     "focus",
+    "framework",
+    "judgements",
+    "send_outcome",
+    "wsoa",
+    "priority_action",
+    "improvements",
+    "focus_areas",
+    "sections",
 )
 
 VISIT_TYPES = (
