@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -118,14 +119,20 @@ def _print_results(results) -> None:
             click.echo(shown + more)
 
 
+def facet_options(command: Any) -> Any:
+    """One repeatable option per facet of the registry: --authority, --type, --inspector, …"""
+    from indexer.facets import FACETS
+
+    for facet in reversed(FACETS):
+        command = click.option(f"--{facet.parameter.replace('_', '-')}", facet.keyword, multiple=True,
+                               help=f"{facet.help} Repeatable: any of them.")(command)
+    return command
+
+
 @click.command("search")
 @data_dir_option()
 @click.argument("query", nargs=-1)
-@click.option("--authority", multiple=True, help="Only this authority (repeatable: any of them).")
-@click.option("--type", "visit_type", multiple=True, help="Only this visit type, e.g. \"Focused visit\".")
-@click.option("--inspector", multiple=True, help="Only letters by this inspector.")
-@click.option("--region", multiple=True, help="Only this region.")
-@click.option("--year", type=int, multiple=True, help="Only visits in this year.")
+@facet_options
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Visits on or after this day (letters without visit dates: publication).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -139,17 +146,13 @@ def _print_results(results) -> None:
 def search_command(
     ctx: click.Context,
     query: tuple[str, ...],
-    authority: tuple[str, ...],
-    visit_type: tuple[str, ...],
-    inspector: tuple[str, ...],
-    region: tuple[str, ...],
-    year: tuple[int, ...],
     date_from: datetime | None,
     date_to: datetime | None,
     sort: str | None,
     page: int,
     per_page: int,
     as_json: bool,
+    **filters: tuple[str, ...],
 ) -> None:
     """Search the letters: words (all must match), "phrases", OR, NOT or -word, (brackets), prefix*,
     and authority: inspector: type: year: region: fields.
@@ -166,11 +169,7 @@ def search_command(
         with LetterIndex.open(data_dir(ctx)) as index:
             results = index.search(
                 " ".join(query),
-                authority=authority,
-                visit_type=visit_type,
-                inspector=inspector,
-                region=region,
-                year=year,
+                **filters,
                 date_from=date_from.date() if date_from else None,
                 date_to=date_to.date() if date_to else None,
                 sort=sort,

@@ -1,17 +1,168 @@
-"""Facet values of every indexed letter, read once per searcher from the index's columns, and facet counts.
+"""The facet registry: each facet defined once (names, label, kind, value order), and the facet table that counts.
 
-Disjunctive counting: values of one facet ORed, facets ANDed, each counted without its own selection.
+Schema, search() keywords, query fields, GET parameters, CLI options and JSON all derive from FACETS.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from itertools import chain
 from typing import Any
 
-from indexer.schema import FACETS
+from corpus.gazetteer import authority_by_name
+
+
+def value_key(text: str) -> str:
+    """A value reduced to lower-case words, for matching what a person typed: "north-east" ~ "North East"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char)).replace("&", " and ").lower()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+class Facet:
+    """A facet whose letters have at most one value each, read from the letter field of the same name.
+
+    name: its key in Results.facets and JSON, and its index field; parameter: its GET parameter and CLI
+    option (--parameter); keyword: its search() keyword; query_names: its query-language fields; order:
+    the values in the order they are shown (empty: most frequent first); counted: whether searches count
+    its values (else it is a filter only).
+    """
+
+    many = False
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        *,
+        parameter: str | None = None,
+        keyword: str | None = None,
+        query_names: tuple[str, ...] = (),
+        source: str | None = None,
+        order: tuple[str, ...] = (),
+        aliases: dict[str, str] | None = None,
+        counted: bool = True,
+        help: str = "",
+    ) -> None:
+        self.name = name
+        self.label = label
+        self.parameter = parameter or name
+        self.keyword = keyword or self.parameter
+        self.query_names = query_names or (self.parameter,)
+        self.source = source or name
+        self.order = order
+        self.aliases = {value_key(alias): value for alias, value in (aliases or {}).items()}
+        self.counted = counted
+        self.help = help
+
+    @property
+    def noun(self) -> str:
+        """How a sentence names the facet: “visit type”."""
+        return self.label[0].lower() + self.label[1:] if not self.label[:2].isupper() else self.label
+
+    def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
+        """The facet's values in a letter's fields (`day`: the date it is searched by)."""
+        value = fields.get(self.source)
+        return [value] if isinstance(value, str) and value else []
+
+    def from_column(self, text: str) -> Any:
+        """A document's value as the index column holds it (a string; values joined by newlines)."""
+        return text or None
+
+    def selected(self, value: Any) -> Any:
+        """A search() keyword value as the column compares it."""
+        return str(value)
+
+    def sort(self, counts: Counter) -> list[tuple[Any, int]]:
+        """(value, count) in the facet's order: its declared order, else most frequent first, then by value."""
+        if self.order:
+            return [(value, counts[value]) for value in self.order if counts.get(value)]
+        return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+
+    def resolve(self, typed: str, known: Iterable[str]) -> list[str]:
+        """The values a typed value stands for (case, accents and punctuation aside; aliases; whole words
+        of a longer value: "focused" → "Focused visit"), among the values letters have; [] for none."""
+        known = list(self.order or known)
+        if typed in known:
+            return [typed]
+        key = value_key(typed)
+        if not key:
+            return []
+        by_key = {value_key(value): value for value in known}
+        found = by_key.get(key) or self.aliases.get(key) or by_key.get(value_key(self.alias(typed) or ""))
+        if found:
+            return [found]
+        pattern = re.compile(rf"(?:^| ){re.escape(key)}(?: |$)")
+        return [value for value_of_key, value in by_key.items() if pattern.search(value_of_key)]
+
+    def alias(self, typed: str) -> str | None:
+        """Another name for a typed value, from outside the index (the gazetteer's authority names)."""
+        return None
+
+
+class AuthorityFacet(Facet):
+    """The authority: any name the gazetteer knows ("Hull", "St Helens") stands for the canonical one."""
+
+    def alias(self, typed: str) -> str | None:
+        authority = authority_by_name(typed)
+        return authority.name if authority else None
+
+
+class ListFacet(Facet):
+    """A facet whose letters have any number of values (inspectors, focus areas)."""
+
+    many = True
+
+    def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
+        return [value for value in fields.get(self.source) or [] if isinstance(value, str) and value]
+
+    def from_column(self, text: str) -> Any:
+        return tuple(text.split("\n")) if text else ()
+
+
+class YearFacet(Facet):
+    """The year of the date a letter is searched by (its visit, else its publication)."""
+
+    def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
+        return [str(day.year)] if day else []
+
+    def from_column(self, text: str) -> Any:
+        return int(text) if text else None
+
+    def selected(self, value: Any) -> Any:
+        return int(value)
+
+    def resolve(self, typed: str, known: Iterable[str]) -> list[str]:
+        typed = typed.strip()
+        return [str(int(typed))] if typed.isascii() and typed.isdigit() and len(typed) <= 4 else []
+
+
+FACETS: tuple[Facet, ...] = (
+    AuthorityFacet("authority", "Authority", help="Only this local authority (any usual form of its name)."),
+    Facet("visit_type", "Visit type", parameter="type", keyword="visit_type", query_names=("type",),
+          help='Only this visit type, e.g. "focused".'),
+    ListFacet("inspectors", "Inspector", parameter="inspector", query_names=("inspector", "inspectors"),
+              help="Only letters by this inspector (a surname will do)."),
+    YearFacet("year", "Year", help="Only visits in this year."),
+    Facet("region", "Region", help='Only this region, e.g. "north east".'),
+)
+BY_NAME = {facet.name: facet for facet in FACETS}
+BY_PARAMETER = {facet.parameter: facet for facet in FACETS}
+BY_KEYWORD = {facet.keyword: facet for facet in FACETS}
+COUNTED = tuple(facet for facet in FACETS if facet.counted)
+
+
+def facet_named(name: str) -> Facet | None:
+    """The facet a person names by any of its names: results key, parameter, keyword or query name."""
+    key = name.strip().lower().replace("-", "_")
+    for facet in FACETS:
+        if key in (facet.name, facet.parameter, facet.keyword, *facet.query_names):
+            return facet
+    return None
 
 
 class FacetTable:
@@ -22,23 +173,18 @@ class FacetTable:
         self.size = reader.doc_count_all()
         self.ids: list[str] = []
         self.days: list[int] = []
-        self.values: dict[str, list[Any]] = {name: [] for name in FACETS}
+        self.values: dict[str, list[Any]] = {facet.name: [] for facet in FACETS}
         for segment, _offset in reader.leaf_readers():
             if not segment.doc_count_all():  # an empty index has one reader, with no columns
                 continue
             self.ids.extend(segment.column_reader("id"))
             self.days.extend(segment.column_reader("day"))
-            for name, fieldname in FACETS.items():
-                column = [_text(value) for value in segment.column_reader(fieldname)]
-                if name == "inspectors":
-                    parsed: list[Any] = [tuple(v.split("\n")) if v else () for v in column]
-                elif name == "year":
-                    parsed = [int(v) if v else None for v in column]
-                else:
-                    parsed = [v or None for v in column]
-                self.values[name].extend(parsed)
+            for facet in FACETS:
+                column = segment.column_reader(facet.name)
+                self.values[facet.name].extend(facet.from_column(_text(value)) for value in column)
         self.live = frozenset(reader.all_doc_ids())
         self._masks: dict[tuple[str, frozenset[Any]], frozenset[int]] = {}
+        self._known: dict[str, list[str]] = {}
 
     def mask(self, name: str, selected: Iterable[Any]) -> frozenset[int]:
         """The documents having any of the selected values of one facet."""
@@ -47,7 +193,7 @@ class FacetTable:
         found = self._masks.get(key)
         if found is None:
             column = self.values[name]
-            if name == "inspectors":
+            if BY_NAME[name].many:
                 found = frozenset(d for d, names in enumerate(column) if not wanted.isdisjoint(names))
             else:
                 found = frozenset(d for d, value in enumerate(column) if value in wanted)
@@ -68,14 +214,22 @@ class FacetTable:
         return found
 
     def count(self, name: str, documents: Iterable[int]) -> list[tuple[Any, int]]:
-        """(value, number of documents) for one facet, most frequent first, then by value."""
+        """(value, number of documents) for one facet, in the facet's order."""
         column = self.values[name]
-        if name == "inspectors":
+        facet = BY_NAME[name]
+        if facet.many:
             counts = Counter(chain.from_iterable(map(column.__getitem__, documents)))
         else:
             counts = Counter(map(column.__getitem__, documents))
             counts.pop(None, None)
-        return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        return facet.sort(counts)
+
+    def known(self, name: str) -> list[str]:
+        """Every value of one facet among the live letters, as strings (what typed values resolve to)."""
+        found = self._known.get(name)
+        if found is None:
+            found = self._known[name] = [str(value) for value, _ in self.count(name, self.live)]
+        return found
 
 
 def _text(value: bytes | str) -> str:

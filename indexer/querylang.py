@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer.analysis import WORD, folded, pair_terms, query_terms, term_for
+from indexer.facets import FACETS
 from indexer.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -21,14 +22,7 @@ MAX_PREFIX_STEMS = 20
 MARKED_PREFIX_STEMS = 5
 
 # Name in the query language → index field, and how `interpreted` names it.
-QUERY_FIELDS = {
-    "authority": ("authority", "authority"),
-    "inspector": ("inspectors", "inspector"),
-    "inspectors": ("inspectors", "inspector"),
-    "type": ("visit_type", "visit type"),
-    "region": ("region", "region"),
-    "year": ("year", "year"),
-}
+QUERY_FIELDS = {name: (facet.name, facet.noun) for facet in FACETS for name in facet.query_names}
 QUOTES = "\"“”„"
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -315,9 +309,6 @@ class _Translator:
             return self._prefix(node, negated)
         if isinstance(node, FieldValue):
             fieldname = QUERY_FIELDS[node.name][0]
-            if fieldname == "year":
-                digits = "".join(WORD.findall(node.text))
-                return wq.Term("year", digits) if digits else None
             terms = query_terms(node.text)
             if not terms:
                 return None

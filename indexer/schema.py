@@ -13,19 +13,12 @@ from whoosh.system import pack_uint
 
 from corpus.letters import Letter
 from indexer.analysis import LetterAnalyzer, analyse, pair_counts
+from indexer.facets import FACETS
 
 # Bump when the schema, the analysis or the files beside the index change: `letters reindex` then rebuilds
-# instead of updating. 4: the vocabulary of printed words (indexer/vocabulary.py).
-SCHEMA_VERSION = 4
-
-# Facet name (as results.facets and search() keywords name it) → the index field that holds it.
-FACETS = {
-    "authority": "authority",
-    "visit_type": "visit_type",
-    "inspectors": "inspectors",
-    "year": "year",
-    "region": "region",
-}
+# instead of updating. 4: the vocabulary of printed words (indexer/vocabulary.py). 5: every facet of the
+# registry (indexer/facets.py) a FacetText field, the year too.
+SCHEMA_VERSION = 5
 
 _last_analysed: tuple[str | None, Any] = (None, None)
 
@@ -98,11 +91,7 @@ def letter_schema(common: frozenset[str]) -> fields.Schema:
         sha256=fields.COLUMN(columns.VarBytesColumn()),
         body=LetterText(stored=True),
         pairs=WordPairs(common),
-        authority=FacetText(),
-        visit_type=FacetText(),
-        inspectors=FacetText(),
-        region=FacetText(),
-        year=fields.ID(sortable=True),
+        **{facet.name: FacetText() for facet in FACETS},
         # The date searches and sorts use, as a day number (date.toordinal()); 0 when unknown.
         day=fields.COLUMN(columns.NumericColumn("i", default=0)),
         display=fields.STORED(),
@@ -149,11 +138,8 @@ def document_for(letter: Letter) -> dict[str, Any]:
             "url": letter.url,
         },
     }
-    for name in ("authority", "visit_type", "region"):
-        if isinstance(found.get(name), str) and found[name]:
-            document[name] = found[name]
-    if inspectors:
-        document["inspectors"] = inspectors
-    if day:
-        document["year"] = str(day.year)
+    for facet in FACETS:
+        values = facet.values(found, day)
+        if values:
+            document[facet.name] = values if facet.many else values[0]
     return document

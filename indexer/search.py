@@ -25,9 +25,9 @@ from corpus.letters import Letter
 from corpus.store import LetterStore, is_letter_id
 from indexer import generations
 from indexer.analysis import FUNCTION_TERMS, analyse, folded
-from indexer.facets import FacetTable
+from indexer.facets import BY_KEYWORD, BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
-from indexer.schema import FACETS, SCHEMA_VERSION, parse_date
+from indexer.schema import SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
 from indexer.snippets import make_snippet, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
@@ -227,32 +227,30 @@ class LetterIndex:
         self,
         query: str | None = None,
         *,
-        authority: Iterable[str] | str | None = None,
-        visit_type: Iterable[str] | str | None = None,
-        inspector: Iterable[str] | str | None = None,
-        region: Iterable[str] | str | None = None,
-        year: Iterable[int] | int | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
         sort: str | None = None,
         page: int = 1,
         per_page: int = 20,
+        **filters: Iterable[str | int] | str | int | None,
     ) -> Results:
         """Letters matching the query text and every filter; see the README for the query language.
 
-        Filters: values of one are ORed, different ones ANDed. Dates and years are those of the visit
-        (its start), or of publication for a letter without visit dates. `page` past the end gives an
-        empty page; `per_page` is kept within 1..100.
+        Filters are the facets' keywords (indexer.facets.FACETS: authority=, visit_type=, inspector=,
+        region=, year=, …), each a value or a list of values. Values of one filter are ORed, different
+        filters ANDed. Dates and years are those of the visit (its start), or of publication for a letter
+        without visit dates. `page` past the end gives an empty page; `per_page` is kept within 1..100.
         """
         started = time.perf_counter()
         if sort is not None and sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        unknown = sorted(set(filters) - set(BY_KEYWORD))
+        if unknown:
+            raise TypeError(f"search() got unknown filters {', '.join(unknown)}; "
+                            f"the filters are {', '.join(BY_KEYWORD)}")
         selections = {
-            "authority": _as_list(authority),
-            "visit_type": _as_list(visit_type),
-            "inspectors": _as_list(inspector),
-            "region": _as_list(region),
-            "year": [int(value) for value in _as_list(year)],
+            BY_KEYWORD[keyword].name: [BY_KEYWORD[keyword].selected(value) for value in _as_list(values)]
+            for keyword, values in filters.items()
         }
         selections = {name: values for name, values in selections.items() if values}
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
@@ -274,7 +272,7 @@ class LetterIndex:
             masks = {name: table.mask(name, values) for name, values in selections.items()}
             hits = _intersect(matched, masks.values())
             facets = {}
-            for name in FACETS:
+            for name in (facet.name for facet in COUNTED):
                 others = [mask for other, mask in masks.items() if other != name]
                 facets[name] = table.count(name, hits if name not in masks else _intersect(matched, others))
             total = len(hits)
@@ -469,14 +467,7 @@ def _intersect(documents: frozenset[int], masks: Iterable[frozenset[int]]) -> fr
 
 
 def _describe_filters(selections: dict[str, Sequence[Any]], date_from: date | None, date_to: date | None) -> str:
-    names = {
-        "authority": "authority",
-        "visit_type": "visit type",
-        "inspectors": "inspector",
-        "region": "region",
-        "year": "year",
-    }
-    parts = [f"{names[name]} {' or '.join(str(v) for v in values)}" for name, values in selections.items()]
+    parts = [f"{BY_NAME[name].noun} {' or '.join(str(v) for v in values)}" for name, values in selections.items()]
     if date_from and date_to:
         parts.append(f"visited {date_from.isoformat()} to {date_to.isoformat()}")
     elif date_from:

@@ -11,13 +11,10 @@ from typing import Any
 from flask import current_app
 
 from indexer import LetterIndex, Results
+from indexer.facets import BY_PARAMETER
 from webapp.params import FACETS, InvalidParams, Problem, SearchParams, check_facet_values
 
 _opening = threading.Lock()
-
-# GET argument → the key of its counts in Results.facets.
-FACET_KEYS = {"authority": "authority", "type": "visit_type", "inspector": "inspectors",
-              "year": "year", "region": "region"}
 
 
 class PageOutOfRange(InvalidParams):
@@ -60,7 +57,7 @@ def search(params: SearchParams, **overrides: Any) -> Results:
 
 def facet_counts(results: Results, argument: str) -> list[tuple[str, int]]:
     """The (value, count) pairs of one facet, keyed by its GET argument, values as strings."""
-    return [(str(value), count) for value, count in results.facets.get(FACET_KEYS[argument], [])]
+    return [(str(value), count) for value, count in results.facets.get(BY_PARAMETER[argument].name, [])]
 
 
 def known_facet_values(index: LetterIndex) -> dict[str, list[str]]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from indexer.facets import FACETS as REGISTRY
+
 MAX_QUERY_CHARS = 2000
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
@@ -21,13 +23,7 @@ SORTS = ("relevance", "newest", "oldest")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 # GET argument → (keyword of LetterIndex.search, label a person reads). The order is the sidebar's.
-FACETS = {
-    "authority": ("authority", "Authority"),
-    "type": ("visit_type", "Visit type"),
-    "inspector": ("inspector", "Inspector"),
-    "year": ("year", "Year"),
-    "region": ("region", "Region"),
-}
+FACETS = {facet.parameter: (facet.keyword, facet.label) for facet in REGISTRY}
 MAX_FACET_VALUES = 50
 MAX_FACET_VALUE_CHARS = 200
 
