@@ -13,6 +13,7 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
+from corpus.findings import FOCUS_AREAS, GRADES, JUDGEMENTS, SEND_OUTCOMES
 from corpus.gazetteer import authority_by_name
 
 
@@ -52,7 +53,7 @@ class Facet:
         self.label = label
         self.parameter = parameter or name
         self.keyword = keyword or self.parameter
-        self.query_names = query_names or (self.parameter,)
+        self.query_names = tuple(dict.fromkeys(query_names or (self.parameter,)))
         self.source = source or name
         self.order = order
         self.aliases = {value_key(alias): value for alias, value in (aliases or {}).items()}
@@ -141,6 +142,41 @@ class YearFacet(Facet):
         return [str(int(typed))] if typed.isascii() and typed.isdigit() and len(typed) <= 4 else []
 
 
+class GradeFacet(Facet):
+    """One judgement of a full report (its key in corpus.findings.JUDGEMENTS), graded best first."""
+
+    def __init__(self, key: str, parameter: str, *other_names: str, counted: bool = False) -> None:
+        super().__init__(key, JUDGEMENTS[key], parameter=parameter, keyword=key,
+                         query_names=(parameter, key, *other_names), order=GRADES,
+                         aliases={"ri": "Requires improvement", "requires improvement to be good":
+                                  "Requires improvement"},
+                         counted=counted, help=f"Only reports judging {JUDGEMENTS[key].lower()} so, "
+                                               "e.g. inadequate.")
+
+    def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
+        grade = (fields.get("judgements") or {}).get(self.name)
+        by_key = {value_key(value): value for value in GRADES}
+        return [by_key[value_key(grade)]] if isinstance(grade, str) and value_key(grade) in by_key else []
+
+
+class YesNoFacet(Facet):
+    """A yes-or-no finding (a letter field holding True or False; None when the letter does not say)."""
+
+    def __init__(self, name: str, label: str, **options: Any) -> None:
+        yes, no = ("yes", "true", "y", "1", "on"), ("no", "false", "n", "0", "off", "none")
+        super().__init__(name, label, order=("yes", "no"),
+                         aliases={**{word: "yes" for word in yes}, **{word: "no" for word in no}}, **options)
+
+    def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
+        value = fields.get(self.source)
+        return [("yes" if value else "no")] if isinstance(value, bool) else []
+
+    def selected(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return self.aliases.get(value_key(str(value)), str(value))
+
+
 FACETS: tuple[Facet, ...] = (
     AuthorityFacet("authority", "Authority", help="Only this local authority (any usual form of its name)."),
     Facet("visit_type", "Visit type", parameter="type", keyword="visit_type", query_names=("type",),
@@ -149,6 +185,22 @@ FACETS: tuple[Facet, ...] = (
               help="Only letters by this inspector (a surname will do)."),
     YearFacet("year", "Year", help="Only visits in this year."),
     Facet("region", "Region", help='Only this region, e.g. "north east".'),
+    GradeFacet("overall_effectiveness", "overall", "effectiveness", counted=True),
+    GradeFacet("impact_of_leaders", "leaders", "leadership"),
+    GradeFacet("help_and_protection", "protection"),
+    GradeFacet("children_in_care", "in_care"),
+    GradeFacet("care_leavers", "leavers"),
+    GradeFacet("adoption", "adoption"),
+    GradeFacet("lscb", "lscb"),
+    ListFacet("focus_areas", "Focus area", parameter="focus", keyword="focus_area", order=FOCUS_AREAS,
+              aliases={"covid": "covid-19", "cin": "children in need and child protection",
+                       "child protection": "children in need and child protection"},
+              help='Only visits looking at this, e.g. "front door".'),
+    Facet("send_outcome", "SEND outcome", parameter="send", keyword="send_outcome",
+          query_names=("send", "send_outcome"), order=SEND_OUTCOMES,
+          help="Only Area SEND inspections with this outcome: positive, inconsistent or systemic failings."),
+    YesNoFacet("priority_action", "Areas for priority action", parameter="priority", keyword="priority_action",
+               help="Only letters naming areas for priority action (yes) or naming none (no)."),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 BY_PARAMETER = {facet.parameter: facet for facet in FACETS}

@@ -23,6 +23,9 @@ MARKED_PREFIX_STEMS = 5
 
 # Name in the query language → index field, and how `interpreted` names it.
 QUERY_FIELDS = {name: (facet.name, facet.noun) for facet in FACETS for name in facet.query_names}
+# Names in the query language of the improvement points (the field of the same name): `improve:(care plans)`.
+IMPROVEMENTS = "improvements"
+IMPROVEMENT_NAMES = ("improve", "improvement", "improvements")
 QUOTES = "\"“”„"
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -52,6 +55,13 @@ class FieldValue:
 
 
 @dataclass
+class Within:
+    """Words to find in the improvement points rather than in the whole text."""
+
+    node: Node
+
+
+@dataclass
 class Negation:
     node: Node
 
@@ -66,7 +76,7 @@ class AnyOf:
     nodes: list[Node]
 
 
-Node = Word | Phrase | Prefix | FieldValue | Negation | AllOf | AnyOf
+Node = Word | Phrase | Prefix | FieldValue | Within | Negation | AllOf | AnyOf
 
 
 @dataclass
@@ -84,6 +94,8 @@ class ParsedQuery:
     highlights: list[Highlight] = field(default_factory=list)
     # (word as typed, its term) for each plain word searched for: candidates for "did you mean".
     words: list[tuple[str, str]] = field(default_factory=list)
+    # What to mark in improvement points, for snippets taken from them.
+    item_highlights: list[Highlight] = field(default_factory=list)
 
 
 # Tokens -----------------------------------------------------------------------------------------
@@ -91,7 +103,7 @@ class ParsedQuery:
 
 @dataclass
 class _Token:
-    kind: str  # "word" | "phrase" | "prefix" | "field" | "op" | "minus" | "(" | ")"
+    kind: str  # "word" | "phrase" | "prefix" | "field" | "within" | "op" | "minus" | "(" | ")"
     text: str = ""
     name: str = ""
 
@@ -129,7 +141,10 @@ class _Parser:
                 chunk = text[i:j]
                 i = j
                 name, colon, value = chunk.partition(":")
-                if colon and name.lower() in QUERY_FIELDS:
+                if colon and name.lower() in IMPROVEMENT_NAMES:
+                    tokens.append(_Token("within", name=name.lower()))
+                    i = j - len(value)  # what follows is read as words, a phrase or (brackets)
+                elif colon and name.lower() in QUERY_FIELDS:
                     if not value and i < n and text[i] in QUOTES:
                         value, i = self._quoted(text, i)
                     elif not value:
@@ -243,6 +258,13 @@ class _Parser:
             else:
                 self.notes.append("A closing bracket was missing; it was added at the end.")
             return node
+        if token.kind == "within":
+            following = self._peek()
+            if following is None or following.kind in (")", "within") or following.kind == "op":
+                self.notes.append(f"“{token.name}:” had no value and was ignored.")
+                return None
+            node = self._atom()
+            return Within(node) if node is not None else None
         if token.kind == "op":  # an operator where a word should be, e.g. "NOT AND"
             self.notes.append(f"A stray {token.text} was ignored.")
             return None
@@ -293,6 +315,7 @@ class _Translator:
         self.highlights: list[Highlight] = []
         self.words: list[tuple[str, str]] = []
         self.notes: list[str] = []
+        self.item_highlights: list[Highlight] = []
 
     def query(self, node: Node, negated: bool = False) -> wq.Query | None:
         if isinstance(node, Word | Phrase):
@@ -307,6 +330,8 @@ class _Translator:
             return wq.Term("body", terms[0]) if len(terms) == 1 else phrase_query(terms, self.common)
         if isinstance(node, Prefix):
             return self._prefix(node, negated)
+        if isinstance(node, Within):
+            return self._within(node.node, negated)
         if isinstance(node, FieldValue):
             fieldname = QUERY_FIELDS[node.name][0]
             terms = query_terms(node.text)
@@ -317,6 +342,39 @@ class _Translator:
             inner = self.query(node.node, negated=not negated)
             return wq.Not(inner) if inner is not None else None
         subqueries = [q for q in (self.query(child, negated) for child in node.nodes) if q is not None]
+        if not subqueries:
+            return None
+        if isinstance(node, AnyOf):
+            return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
+        if all(isinstance(q, wq.Not) for q in subqueries):
+            subqueries.insert(0, wq.Every())
+        return subqueries[0] if len(subqueries) == 1 else wq.And(subqueries)
+
+    def _within(self, node: Node, negated: bool) -> wq.Query | None:
+        """The query for `node` in the improvement points: words and phrases there; prefixes of the words
+        as printed (expanded as in the body: the same stems)."""
+        if isinstance(node, Word | Phrase):
+            terms = query_terms(node.text)
+            if not terms:
+                return None
+            if not negated:
+                self.item_highlights.append(Highlight("term" if len(terms) == 1 else "phrase", tuple(terms)))
+            return wq.Term(IMPROVEMENTS, terms[0]) if len(terms) == 1 else wq.Phrase(IMPROVEMENTS, terms)
+        if isinstance(node, Prefix):
+            words = WORD.findall(node.text)
+            if not words:
+                return None
+            start = folded(words[-1])
+            stems = self.vocabulary.expand(start, MAX_PREFIX_STEMS).stems if self.vocabulary else [term_for(start)]
+            if not negated:
+                self.item_highlights.append(Highlight("prefix", (start,)))
+            return wq.Or([wq.Term(IMPROVEMENTS, stem) for stem in stems] or [wq.Term(IMPROVEMENTS, f"{start}*")])
+        if isinstance(node, Negation):
+            inner = self._within(node.node, not negated)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, FieldValue | Within):
+            return self.query(node, negated)
+        subqueries = [q for q in (self._within(child, negated) for child in node.nodes) if q is not None]
         if not subqueries:
             return None
         if isinstance(node, AnyOf):
@@ -390,6 +448,8 @@ def describe(node: Node, nested: bool = False) -> str:
         return f"words starting “{_shown(node.text)}”"
     if isinstance(node, FieldValue):
         return f"{QUERY_FIELDS[node.name][1]} “{_shown(node.text)}”"
+    if isinstance(node, Within):
+        return f"{describe(node.node, nested=True)} in what to improve"
     if isinstance(node, Negation):
         return f"not {describe(node.node, nested=True)}"
     joiner = " and " if isinstance(node, AllOf) else " or "
@@ -398,10 +458,14 @@ def describe(node: Node, nested: bool = False) -> str:
 
 
 def parse_query(
-    text: str | None, common: frozenset[str] = frozenset(), vocabulary: Vocabulary | None = None
+    text: str | None,
+    common: frozenset[str] = frozenset(),
+    vocabulary: Vocabulary | None = None,
+    in_improvements: bool = False,
 ) -> ParsedQuery:
     """The query for a search box's text; never raises. `common`: the index's paired terms; `vocabulary`:
-    its printed words, which prefixes are expanded against (without it the query serves highlights only).
+    its printed words, which prefixes are expanded against (without it the query serves highlights only);
+    `in_improvements`: all of it is looked for in the improvement points only.
     """
     text = text or ""
     notes: list[str] = []
@@ -411,6 +475,8 @@ def parse_query(
         notes.append(f"The query was long; only its first {len(text):,} characters were used.")
     parser = _Parser(text)
     tree = parser.parse()
+    if in_improvements and tree is not None:
+        tree = Within(tree)
     notes.extend(parser.notes)
     translator = _Translator(common, vocabulary)
     whoosh_query = translator.query(tree) if tree is not None else None
@@ -423,4 +489,4 @@ def parse_query(
         sentence = f"Letters with {describe(tree)}."
     if notes:
         sentence += " " + " ".join(dict.fromkeys(notes))  # each repair told once
-    return ParsedQuery(whoosh_query, sentence, translator.highlights, translator.words)
+    return ParsedQuery(whoosh_query, sentence, translator.highlights, translator.words, translator.item_highlights)

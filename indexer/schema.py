@@ -11,13 +11,15 @@ from typing import Any
 from whoosh import columns, fields
 from whoosh.system import pack_uint
 
+from corpus.findings import JUDGEMENTS
 from corpus.letters import Letter
 from indexer.analysis import LetterAnalyzer, analyse, pair_counts
 from indexer.facets import FACETS
 
 # Bump when the schema, the analysis or the files beside the index change: `letters reindex` then rebuilds
 # instead of updating. 4: the vocabulary of printed words (indexer/vocabulary.py). 5: every facet of the
-# registry (indexer/facets.py) a FacetText field, the year too.
+# registry (indexer/facets.py) a FacetText field, the year too; the findings (judgements, focus areas, SEND
+# outcome, priority action) as facets and the improvement points as a field of their own.
 SCHEMA_VERSION = 5
 
 _last_analysed: tuple[str | None, Any] = (None, None)
@@ -84,6 +86,16 @@ class FacetText(fields.TEXT):
         return ("\n".join(value) if isinstance(value, list) else value).encode("utf-8")
 
 
+class ItemText(FacetText):
+    """Items of a list (what a report says must improve), one a line: searchable on their own, and stored so
+    that snippets are taken from them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.column_type = None
+        self.stored = True
+
+
 def letter_schema(common: frozenset[str]) -> fields.Schema:
     """The schema of an index whose word pairs are those of `common` terms."""
     return fields.Schema(
@@ -92,6 +104,7 @@ def letter_schema(common: frozenset[str]) -> fields.Schema:
         body=LetterText(stored=True),
         pairs=WordPairs(common),
         **{facet.name: FacetText() for facet in FACETS},
+        improvements=ItemText(),
         # The date searches and sorts use, as a day number (date.toordinal()); 0 when unknown.
         day=fields.COLUMN(columns.NumericColumn("i", default=0)),
         display=fields.STORED(),
@@ -136,8 +149,16 @@ def document_for(letter: Letter) -> dict[str, Any]:
             "visit_end": found.get("visit_end"),
             "inspectors": inspectors,
             "url": letter.url,
+            "framework": found.get("framework"),
+            "judgements": {key: grade for key, grade in (found.get("judgements") or {}).items() if key in JUDGEMENTS},
+            "send_outcome": found.get("send_outcome"),
+            "priority_action": found.get("priority_action"),
+            "focus_areas": [area for area in found.get("focus_areas") or [] if isinstance(area, str)],
         },
     }
+    improvements = [item for item in found.get("improvements") or [] if isinstance(item, str) and item.strip()]
+    if improvements:
+        document["improvements"] = "\n".join(" ".join(item.split()) for item in improvements)
     for facet in FACETS:
         values = facet.values(found, day)
         if values:

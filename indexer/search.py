@@ -29,7 +29,7 @@ from indexer.facets import BY_KEYWORD, BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.schema import SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
-from indexer.snippets import make_snippet, match_spans
+from indexer.snippets import item_snippet, make_snippet, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
@@ -66,6 +66,11 @@ class Hit:
     url: str | None
     score: float | None  # None when sorted by date
     snippet: str  # safe HTML: escaped text with <mark> around matches
+    framework: str | None = None
+    judgements: dict[str, str] = field(default_factory=dict)  # judgement key → grade
+    send_outcome: str | None = None
+    priority_action: bool | None = None
+    focus_areas: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)
@@ -232,6 +237,7 @@ class LetterIndex:
         sort: str | None = None,
         page: int = 1,
         per_page: int = 20,
+        in_improvements: bool = False,
         **filters: Iterable[str | int] | str | int | None,
     ) -> Results:
         """Letters matching the query text and every filter; see the README for the query language.
@@ -240,6 +246,7 @@ class LetterIndex:
         region=, year=, …), each a value or a list of values. Values of one filter are ORed, different
         filters ANDed. Dates and years are those of the visit (its start), or of publication for a letter
         without visit dates. `page` past the end gives an empty page; `per_page` is kept within 1..100.
+        `in_improvements`: the query's words are looked for in the improvement points only.
         """
         started = time.perf_counter()
         if sort is not None and sort not in SORTS:
@@ -257,7 +264,7 @@ class LetterIndex:
         page = max(1, int(page))
 
         def work(searcher: Any, table: FacetTable) -> Results:
-            parsed = parse_query(query, searcher.schema["pairs"].common, self._vocabulary)
+            parsed = parse_query(query, searcher.schema["pairs"].common, self._vocabulary, in_improvements)
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
@@ -337,6 +344,9 @@ class LetterIndex:
             segment, local = self._leaf(searcher, docnum)
             spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
         shown = stored.get("display", {})
+        snippet = ""
+        if parsed is not None and parsed.item_highlights and not parsed.highlights:
+            snippet = item_snippet(stored.get("improvements", "").split("\n"), parsed.item_highlights)
         return Hit(
             id=stored["id"],
             title=shown.get("title"),
@@ -349,7 +359,12 @@ class LetterIndex:
             inspectors=list(shown.get("inspectors") or []),
             url=shown.get("url"),
             score=score,
-            snippet=make_snippet(text, spans),
+            snippet=snippet or make_snippet(text, spans),
+            framework=shown.get("framework"),
+            judgements=dict(shown.get("judgements") or {}),
+            send_outcome=shown.get("send_outcome"),
+            priority_action=shown.get("priority_action"),
+            focus_areas=list(shown.get("focus_areas") or []),
         )
 
     # Did you mean --------------------------------------------------------------------------------

@@ -62,6 +62,13 @@ def match_spans(
     return sorted(set(spans))
 
 
+def item_snippet(items: list[str], highlights: list[Highlight]) -> str:
+    """A snippet from the list item (an improvement point) with the most matches; "" when none matches."""
+    best, spans = max(((item, _scan(item, highlights, stop_early=False)) for item in items),
+                      key=lambda found: len(found[1]), default=("", []))
+    return make_snippet(best, spans) if spans else ""
+
+
 def _regions(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     """The stretches of text within a snippet's width of the spans, overlapping ones joined."""
     regions: list[tuple[int, int]] = []

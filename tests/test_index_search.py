@@ -394,7 +394,8 @@ def test_hits_carry_the_fields_the_api_promises(index) -> None:
     assert set(record) == {"total", "page", "pages", "per_page", "took_ms", "hits", "facets", "suggestion",
                            "interpreted"}
     assert set(record["hits"][0]) == {"id", "title", "authority", "authority_code", "visit_type", "published",
-                                      "visit_start", "visit_end", "inspectors", "url", "score", "snippet"}
+                                      "visit_start", "visit_end", "inspectors", "url", "score", "snippet",
+                                      "framework", "judgements", "send_outcome", "priority_action", "focus_areas"}
     assert json.loads(json.dumps(record)) == record
 
 

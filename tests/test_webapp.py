@@ -35,7 +35,8 @@ HOSTILE_TITLE = "<script>alert('title')</script> Focused visit to Leeds"
 HOSTILE_INSPECTOR = "Zed <b>Bold</b> O'Person"
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIT_KEYS = {"id", "title", "authority", "authority_code", "visit_type", "published", "visit_start",
-            "visit_end", "inspectors", "url", "score", "snippet"}
+            "visit_end", "inspectors", "url", "score", "snippet", "framework", "judgements",
+            "send_outcome", "priority_action", "focus_areas"}
 LETTERS = Path(sys.executable).with_name("letters")
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 

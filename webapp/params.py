@@ -55,16 +55,15 @@ class SearchParams:
     sort: str | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    in_improvements: bool = False
 
     def search_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of LetterIndex.search for this search."""
         kwargs: dict[str, Any] = {
-            keyword: [int(value) for value in self.facets.get(argument, ())]
-            if argument == "year"
-            else list(self.facets.get(argument, ()))
-            for argument, (keyword, _) in FACETS.items()
+            keyword: list(self.facets.get(argument, ())) for argument, (keyword, _) in FACETS.items()
         }
         kwargs.update(
+            in_improvements=self.in_improvements,
             date_from=self.date_from,
             date_to=self.date_to,
             sort=self.sort,
@@ -127,9 +126,11 @@ def parse_search_args(args: Mapping[str, Any]) -> SearchParams:
     per_page = _parse_int(args.get("per_page", ""), "per_page", "a number of letters per page", 1,
                           MAX_PER_PAGE, DEFAULT_PER_PAGE, problems)
 
+    in_improvements = args.get("improvements", "").strip().lower() in ("1", "on", "yes", "true")
+
     if problems:
         raise InvalidParams(problems)
-    return SearchParams(query, facets, date_from, date_to, sort, page, per_page)
+    return SearchParams(query, facets, date_from, date_to, sort, page, per_page, in_improvements)
 
 
 def check_facet_values(params: SearchParams, known: Mapping[str, Iterable[str]]) -> None:
