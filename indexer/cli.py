@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -79,20 +79,28 @@ def stats_command(ctx: click.Context) -> None:
             click.echo(f"Last updated {build['updated']} in {build.get('update_seconds', 0):,.1f} s")
 
 
-def _print_results(results) -> None:
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _print_results(results: Any) -> None:
     import html
     import re
 
-    shown_to = min(results.total, (results.page - 1) * results.per_page + len(results.hits))
-    click.secho(
-        f"{results.total:,} letters; page {results.page} of {results.pages} "
-        f"({shown_to:,} shown so far), {results.took_ms:.0f} ms",
-        bold=True,
-    )
+    from indexer.facets import BY_NAME
+
+    first = (results.page - 1) * results.per_page + 1
+    if not results.total:
+        click.secho(f"No letters, {results.took_ms:.0f} ms", bold=True)
+    elif results.pages == 1:
+        click.secho(f"{_plural(results.total, 'letter')}, {results.took_ms:.0f} ms", bold=True)
+    else:
+        click.secho(f"{_plural(results.total, 'letter')}, {first:,}–{first + len(results.hits) - 1:,} shown "
+                    f"(page {results.page} of {results.pages}), {results.took_ms:.0f} ms", bold=True)
     click.echo(results.interpreted)
     if results.suggestion:
         click.secho(f"Did you mean: {results.suggestion}", fg="yellow")
-    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+    for number, hit in enumerate(results.hits, start=first):
         when = hit.visit_start or hit.published
         details = " · ".join(str(part) for part in (hit.authority, hit.visit_type, when) if part)
         click.echo()
@@ -111,11 +119,12 @@ def _print_results(results) -> None:
         if hit.url:
             click.echo(f"   {hit.url}")
     for name, values in results.facets.items():
+        values = BY_NAME[name].listed(values)
         if values:
             shown = ", ".join(f"{value} ({count:,})" for value, count in values[:8])
             more = f", … {len(values) - 8} more" if len(values) > 8 else ""
             click.echo()
-            click.secho(f"{name.replace('_', ' ')}: ", bold=True, nl=False)
+            click.secho(f"{BY_NAME[name].label}: ", bold=True, nl=False)
             click.echo(shown + more)
 
 
@@ -124,8 +133,8 @@ def facet_options(command: Any) -> Any:
     from indexer.facets import FACETS
 
     for facet in reversed(FACETS):
-        command = click.option(f"--{facet.parameter.replace('_', '-')}", facet.keyword, multiple=True,
-                               help=f"{facet.help} Repeatable: any of them.")(command)
+        command = click.option(f"--{facet.parameter.replace('_', '-')}", facet.parameter, multiple=True,
+                               metavar="VALUE", help=f"{facet.help} Repeatable: any of them.")(command)
     return command
 
 
@@ -133,56 +142,130 @@ def facet_options(command: Any) -> Any:
 @data_dir_option()
 @click.argument("query", nargs=-1)
 @facet_options
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--from", "date_from", metavar="YYYY-MM-DD",
               help="Visits on or after this day (letters without visit dates: publication).")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Visits on or before this day.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Visits on or before this day.")
+@click.option("--improvements", "in_improvements", is_flag=True,
+              help="Look for the words only in what reports say must improve.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
               help="[relevance with a query, newest without]")
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of results.")
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True, help="Letters per page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as the web API does, in JSON.")
+@click.option("--page", default="1", metavar="N", show_default=True, help="Which page of results.")
+@click.option("--per-page", metavar="N", help="Letters per page (1–100).  [default: 20, as on the web]")
+@click.option("--all", "every", is_flag=True, help="Every matching letter, not one page (with --format csv or jsonl).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text",
+              show_default=True, help="json: as the web API; csv and jsonl: one row per letter, as /search.csv.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.pass_context
 def search_command(
     ctx: click.Context,
     query: tuple[str, ...],
-    date_from: datetime | None,
-    date_to: datetime | None,
+    date_from: str | None,
+    date_to: str | None,
+    in_improvements: bool,
     sort: str | None,
-    page: int,
-    per_page: int,
+    page: str,
+    per_page: str | None,
+    every: bool,
+    output_format: str,
     as_json: bool,
     **filters: tuple[str, ...],
 ) -> None:
     """Search the letters: words (all must match), "phrases", OR, NOT or -word, (brackets), prefix*,
-    and authority: inspector: type: year: region: fields.
+    fields (authority: inspector: type: year: region: overall: protection: focus: send: priority: …) and
+    improve:(words) for the improvement points. Filter values match as people write them: "leeds",
+    "Hull", --type focused, --inspector mcinerney.
 
     \b
     Examples:
         letters search permanence "care leavers"
         letters search 'front door' --authority Leeds --from 2019-01-01 --sort newest
-        letters search 'type:focused inspector:smith' --json
+        letters search 'type:focused protection:inadequate' --json
+        letters search --overall inadequate --all --format csv > inadequate.csv
     """
     from indexer import IndexMissing, LetterIndex
+    from indexer.request import MAX_PER_PAGE, InvalidRequest, parse_request
+    from indexer.rows import every_page
 
+    output_format = "json" if as_json else output_format
+    if every and output_format not in ("csv", "jsonl"):
+        raise click.UsageError("--all writes every match as rows: add --format csv or --format jsonl.")
+    args = {"q": " ".join(query), "from": date_from or "", "to": date_to or "", "sort": sort or "",
+            "page": "1" if every else page, "per_page": str(MAX_PER_PAGE) if every else per_page or "",
+            "improvements": "1" if in_improvements else "", **filters}
     try:
         with LetterIndex.open(data_dir(ctx)) as index:
-            results = index.search(
-                " ".join(query),
-                **filters,
-                date_from=date_from.date() if date_from else None,
-                date_to=date_to.date() if date_to else None,
-                sort=sort,
-                page=page,
-                per_page=per_page,
-            )
+            request = parse_request(args, index.known_values)
+            results = index.search(request.query, **request.search_kwargs())
+            request.check_page(results.total)
+            if output_format in ("csv", "jsonl"):
+                pages = [results]
+                if every:
+                    pages = every_page(results, lambda number: index.search(
+                        request.query, **request.with_page(number).search_kwargs()))
+                _write_rows(pages, output_format)
+                return
     except IndexMissing as error:
         raise click.ClickException(str(error)) from error
-    if as_json:
+    except InvalidRequest as error:
+        raise click.ClickException("\n".join(problem.message for problem in error.problems)) from error
+    if output_format == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_results(results)
 
 
+def _write_rows(pages: Iterable[Any], output_format: str) -> None:
+    """Every hit of the pages as CSV (the columns of /search.csv) or as JSON lines, to standard output."""
+    import csv
 
-COMMANDS = (reindex_command, stats_command, search_command)
+    from indexer.rows import CSV_FIELDS, csv_row, record
+
+    writer = csv.writer(sys.stdout)
+    if output_format == "csv":
+        writer.writerow(CSV_FIELDS)
+    for results in pages:
+        for hit in results.hits:
+            if output_format == "csv":
+                writer.writerow(csv_row(hit))
+            else:
+                sys.stdout.write(json.dumps(record(hit), ensure_ascii=False) + "\n")
+
+
+@click.command("values")
+@data_dir_option()
+@click.argument("facet_name", metavar="FACET")
+@click.option("--json", "as_json", is_flag=True, help="Print [{value, count}, …] in JSON.")
+@click.pass_context
+def values_command(ctx: click.Context, facet_name: str, as_json: bool) -> None:
+    """List a facet's values over every letter, with how many letters have each.
+
+    FACET is any of a facet's names: authority, type, inspector, year, region, overall, focus, send,
+    priority, protection, …
+
+    \b
+    Examples:
+        letters values authority
+        letters values focus --json
+    """
+    from indexer import IndexMissing, LetterIndex
+    from indexer.facets import FACETS, facet_named
+
+    facet = facet_named(facet_name)
+    if facet is None:
+        names = ", ".join(facet.parameter for facet in FACETS)
+        raise click.UsageError(f"No facet is called “{facet_name}”: choose one of {names}.")
+    try:
+        with LetterIndex.open(data_dir(ctx)) as index:
+            values = index.facet_values(facet.name)
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps([{"value": value, "count": count} for value, count in values], ensure_ascii=False,
+                              indent=2))
+        return
+    click.secho(f"{facet.label}: {_plural(len(values), 'value')}", bold=True)
+    for value, count in values:
+        click.echo(f"  {count:>7,}  {value}")
+
+
+COMMANDS = (reindex_command, stats_command, search_command, values_command)

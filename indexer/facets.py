@@ -5,6 +5,7 @@ Schema, search() keywords, query fields, GET parameters, CLI options and JSON al
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -61,6 +62,11 @@ class Facet:
         self.help = help
 
     @property
+    def closed(self) -> bool:
+        """Whether the facet's possible values are known without the index (grades, years)."""
+        return bool(self.order)
+
+    @property
     def noun(self) -> str:
         """How a sentence names the facet: “visit type”."""
         return self.label[0].lower() + self.label[1:] if not self.label[:2].isupper() else self.label
@@ -84,6 +90,10 @@ class Facet:
             return [(value, counts[value]) for value in self.order if counts.get(value)]
         return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
 
+    def listed(self, counts: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        """(value, count) in the order lists show them (the sidebar, `letters search`, `letters values`)."""
+        return counts
+
     def resolve(self, typed: str, known: Iterable[str]) -> list[str]:
         """The values a typed value stands for (case, accents and punctuation aside; aliases; whole words
         of a longer value: "focused" → "Focused visit"), among the values letters have; [] for none."""
@@ -103,6 +113,18 @@ class Facet:
     def alias(self, typed: str) -> str | None:
         """Another name for a typed value, from outside the index (the gazetteer's authority names)."""
         return None
+
+    def unknown(self, typed: str, known: Iterable[str]) -> str:
+        """The sentence for a typed value that stands for none of the facet's values, with the nearest."""
+        if self.order:
+            values = list(self.order)
+            return f"“{typed[:60]}” is not a {self.noun} we know: choose {', '.join(values[:-1])} or {values[-1]}."
+        # A value is near by its whole name or by one of its words ("focussed" → "Focused visit").
+        keys = {word: value for value in known for word in value_key(value).split() if len(word) > 3}
+        keys.update({value_key(value): value for value in known})
+        close = difflib.get_close_matches(value_key(typed), keys, n=1, cutoff=0.75)
+        hint = f" Did you mean “{keys[close[0]]}”?" if close else ""
+        return f"No letter has the {self.noun} “{typed[:60]}”.{hint}"
 
 
 class AuthorityFacet(Facet):
@@ -137,9 +159,17 @@ class YearFacet(Facet):
     def selected(self, value: Any) -> Any:
         return int(value)
 
+    closed = True  # any four digits are a year
+
+    def listed(self, counts: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        return sorted(counts, key=lambda item: item[0], reverse=True)
+
     def resolve(self, typed: str, known: Iterable[str]) -> list[str]:
         typed = typed.strip()
-        return [str(int(typed))] if typed.isascii() and typed.isdigit() and len(typed) <= 4 else []
+        return [str(int(typed))] if typed.isascii() and typed.isdigit() and len(typed) == 4 else []
+
+    def unknown(self, typed: str, known: Iterable[str]) -> str:
+        return f"“{typed[:40]}” is not a year: give four digits, e.g. 2019."
 
 
 class GradeFacet(Facet):

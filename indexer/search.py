@@ -25,15 +25,14 @@ from corpus.letters import Letter
 from corpus.store import LetterStore, is_letter_id
 from indexer import generations
 from indexer.analysis import FUNCTION_TERMS, analyse, folded
-from indexer.facets import BY_KEYWORD, BY_NAME, COUNTED, FacetTable
+from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
+from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
 from indexer.schema import SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
 from indexer.snippets import item_snippet, make_snippet, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
-SORTS = ("relevance", "newest", "oldest")
-MAX_PER_PAGE = 100
 MORE_LIKE_THIS_TERMS = 12
 # A term found on average this many times in the letters that have it is dense: reading its stored offsets
 # costs more than reading a letter's text up to its first occurrences.
@@ -109,14 +108,6 @@ class Results:
             "suggestion": self.suggestion,
             "interpreted": self.interpreted,
         }
-
-
-def _as_list(values: Any) -> list[Any]:
-    if values is None:
-        return []
-    if isinstance(values, str | int):
-        return [values]
-    return [value for value in values if value not in (None, "")]
 
 
 class LetterIndex:
@@ -236,30 +227,25 @@ class LetterIndex:
         date_to: date | None = None,
         sort: str | None = None,
         page: int = 1,
-        per_page: int = 20,
+        per_page: int = DEFAULT_PER_PAGE,
         in_improvements: bool = False,
         **filters: Iterable[str | int] | str | int | None,
     ) -> Results:
         """Letters matching the query text and every filter; see the README for the query language.
 
         Filters are the facets' keywords (indexer.facets.FACETS: authority=, visit_type=, inspector=,
-        region=, year=, …), each a value or a list of values. Values of one filter are ORed, different
-        filters ANDed. Dates and years are those of the visit (its start), or of publication for a letter
-        without visit dates. `page` past the end gives an empty page; `per_page` is kept within 1..100.
-        `in_improvements`: the query's words are looked for in the improvement points only.
+        region=, year=, …), each a value or a list of values, matched as `letters search` matches them
+        (indexer.request: case, aliases, whole words); InvalidRequest lists values no letter has. Values of
+        one filter are ORed, different filters ANDed. Dates and years are those of the visit (its start), or
+        of publication for a letter without visit dates. `page` past the end gives an empty page; `per_page`
+        is kept within 1..100. `in_improvements`: the query's words are looked for in the improvement points
+        only.
         """
         started = time.perf_counter()
         if sort is not None and sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        unknown = sorted(set(filters) - set(BY_KEYWORD))
-        if unknown:
-            raise TypeError(f"search() got unknown filters {', '.join(unknown)}; "
-                            f"the filters are {', '.join(BY_KEYWORD)}")
-        selections = {
-            BY_KEYWORD[keyword].name: [BY_KEYWORD[keyword].selected(value) for value in _as_list(values)]
-            for keyword, values in filters.items()
-        }
-        selections = {name: values for name, values in selections.items() if values}
+        selections = {name: [BY_NAME[name].selected(value) for value in values]
+                      for name, values in keyword_filters(filters, self.known_values).items()}
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
         page = max(1, int(page))
 
@@ -446,6 +432,21 @@ class LetterIndex:
             return [self._hit(searcher, hit.docnum, None, hit.score) for hit in found]
 
         return self._run(work)
+
+    # Facet values ------------------------------------------------------------------------------
+
+    def facet_values(self, name: str) -> list[tuple[Any, int]]:
+        """(value, letters) of one facet (its name in indexer.facets.FACETS) over every letter, listed in
+        the facet's order."""
+        def work(searcher: Any, table: FacetTable) -> list[tuple[Any, int]]:
+            return BY_NAME[name].listed(table.count(name, table.live))
+
+        return self._run(work)
+
+    def known_values(self, name: str) -> list[str]:
+        """Every value of one facet the letters have, as strings: what typed values are resolved against."""
+        with self._lock:
+            return self._current()[1].known(name)
 
     # Figures -------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from corpus.findings import JUDGEMENTS
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
 from letters.cli import main
@@ -480,7 +481,7 @@ def test_csv_has_every_matching_row_with_the_json_columns(client):
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == total and len({row["id"] for row in rows}) == total
-    assert set(rows[0]) == HIT_KEYS - {"snippet"}
+    assert set(rows[0]) == HIT_KEYS - {"snippet", "judgements"} | set(JUDGEMENTS)
     hostile = next(row for row in csv.DictReader(io.StringIO(
         client.get("/search.csv?q=zebrafinch").get_data(as_text=True))))
     assert hostile["title"] == HOSTILE_TITLE and hostile["inspectors"] == HOSTILE_INSPECTOR

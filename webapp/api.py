@@ -12,15 +12,13 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from corpus.store import is_letter_id
+from indexer.request import MAX_PER_PAGE
+from indexer.rows import CSV_FIELDS, csv_row, every_page
 from webapp import backend, feeds
 from webapp.params import parse_search_args
 
 blueprint = Blueprint("api", __name__)
 
-# The keys of a hit in /api/search but its snippet (HTML, and costly for every match).
-CSV_FIELDS = ("id", "title", "authority", "authority_code", "visit_type", "published",
-              "visit_start", "visit_end", "inspectors", "url", "score")
-CSV_PAGE = 100  # the most the index gives in one page
 FEED_ENTRIES = 50
 
 
@@ -49,25 +47,20 @@ def letter_json(letter_id: str) -> Response:
 @blueprint.get("/search.csv")
 def search_csv() -> Response:
     """Every matching letter, one row each, streamed page by page from the index."""
-    params = parse_search_args(request.args).with_page(1, CSV_PAGE)
+    requested = parse_search_args(request.args)
+    params = requested.with_page(1, MAX_PER_PAGE)
     first = backend.search(params)  # bad parameters fail here, before the 200 is sent
+    requested.check_page(first.total)  # (a page past the end is an error, as on the page it came from)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_FIELDS)
-        results = first
-        while True:
-            for hit in results.hits:
-                record = hit.to_dict()
-                writer.writerow(["; ".join(record[name]) if name == "inspectors"
-                                 else record[name] for name in CSV_FIELDS])
+        for results in every_page(first, lambda page: backend.search(params.with_page(page))):
+            writer.writerows(csv_row(hit) for hit in results.hits)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            if results.page >= results.pages:
-                return
-            results = backend.search(params.with_page(results.page + 1))
 
     return Response(stream_with_context(rows()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="letters.csv"'})
@@ -76,8 +69,10 @@ def search_csv() -> Response:
 @blueprint.get("/search.atom")
 def search_atom() -> Response:
     """The newest matching letters as an Atom feed: one feed per search, to follow a topic."""
-    params = parse_search_args(request.args).with_page(1, FEED_ENTRIES)
+    requested = parse_search_args(request.args)
+    params = requested.with_page(1, FEED_ENTRIES)
     results = backend.search(params, sort="newest")
+    requested.check_page(results.total)
     return Response(feeds.atom_feed(params, results.hits), mimetype="application/atom+xml")
 
 

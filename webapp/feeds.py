@@ -13,15 +13,16 @@ from xml.etree import ElementTree
 
 from flask import request, url_for
 
+from indexer.facets import FACETS
+from indexer.request import SearchRequest
 from webapp.formatting import external_url
-from webapp.params import FACETS, SearchParams
 from webapp.urls import path_with_removed_args
 
 ATOM = "http://www.w3.org/2005/Atom"
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def atom_feed(params: SearchParams, hits: Iterable[Any]) -> bytes:
+def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
     """The feed document for `params`, with one entry per hit (newest first, as given)."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
@@ -55,12 +56,12 @@ def atom_feed(params: SearchParams, hits: Iterable[Any]) -> bytes:
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def describe(params: SearchParams) -> str:
+def describe(params: SearchRequest) -> str:
     """The search in a few words, for a feed's title: “care leavers” · Authority: Leeds."""
     parts = [f"“{params.query}”"] if params.query else []
-    for argument, (_, label) in FACETS.items():
-        if params.facets.get(argument):
-            parts.append(f"{label}: {', '.join(params.facets[argument])}")
+    for facet in FACETS:
+        if params.filters.get(facet.name):
+            parts.append(f"{facet.label}: {', '.join(params.filters[facet.name])}")
     if params.date_from:
         parts.append(f"from {params.date_from.isoformat()}")
     if params.date_to:

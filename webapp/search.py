@@ -10,20 +10,16 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from corpus.findings import JUDGEMENTS
 from corpus.store import is_letter_id
-from indexer import Results
+from indexer import Hit, Results
+from indexer.facets import BY_PARAMETER, COUNTED, FACETS
+from indexer.querylang import MAX_QUERY_CHARS
+from indexer.request import SORTS, PageOutOfRange, SearchRequest
 from webapp import backend
-from webapp.backend import facet_counts
 from webapp.chart import year_chart
 from webapp.formatting import external_url
-from webapp.params import (
-    FACETS,
-    MAX_QUERY_CHARS,
-    SORTS,
-    InvalidParams,
-    SearchParams,
-    parse_search_args,
-)
+from webapp.params import InvalidParams, parse_search_args
 from webapp.text import letter_html
 from webapp.urls import path_with_added_args, path_with_removed_args, path_with_replaced_args
 
@@ -39,21 +35,30 @@ TIMELINE_MAX = 100  # the index gives at most 100 letters a page
 @blueprint.get("/")
 def search_page() -> tuple[str, int] | str:
     args = request.args
-    form = {name: args.get(name, "")[:MAX_QUERY_CHARS] for name in ("q", "from", "to", "per_page")}
+    form = {name: args.get(name, "")[:MAX_QUERY_CHARS]
+            for name in ("q", "from", "to", "per_page", "improvements")}
     # A search that cannot run keeps its filters, so that fixing one problem loses nothing.
-    kept = [(name, value) for name, value in args.items(multi=True) if name in FACETS]
+    kept = [(name, value) for name, value in args.items(multi=True) if name in BY_PARAMETER]
     params = None
     try:
         params = parse_search_args(args)
         results = backend.search(params)
     except InvalidParams as invalid:
         last_page = None
-        if isinstance(invalid, backend.PageOutOfRange):
+        if isinstance(invalid, PageOutOfRange):
             last_page = path_with_replaced_args(request.path, args, {"page": str(invalid.pages)})
         return render_template("search.html", form=form, problems=invalid.problems, kept=kept,
-                               chips=_chips(params, args) if params else [],
-                               last_page=last_page, results=None), 400
+                               chips=_chips(params, _held_args(params, args)) if params else [],
+                               last_page=last_page, results=None, max_query=MAX_QUERY_CHARS), 400
     return render_template("search.html", **_search_view(params, results, form))
+
+
+def _held_args(params: SearchRequest, args: MultiDict) -> MultiDict:
+    """The arguments with each typed filter value as the index holds it ("leeds" → "Leeds"): the links built
+    from them (chips, pages, the chart, data) then agree with the ticked boxes."""
+    pairs = [(name, value) for name, value in args.items(multi=True) if name not in BY_PARAMETER]
+    pairs += [(facet.parameter, value) for facet in FACETS for value in params.filters.get(facet.name, ())]
+    return MultiDict(pairs)
 
 
 @blueprint.get("/help")
@@ -92,10 +97,9 @@ def letter_page(letter_id: str) -> str:
     )
 
 
-def _search_view(params: SearchParams, results: Results, form: dict[str, str]) -> dict[str, Any]:
-    args, path = request.args, request.path
-    year_counts = [(int(value), count) for value, count in facet_counts(results, "year")
-                   if value.isdigit()]
+def _search_view(params: SearchRequest, results: Results, form: dict[str, str]) -> dict[str, Any]:
+    args, path = _held_args(params, request.args), request.path
+    year_counts = list(results.facets.get("year", []))
     return {
         "form": form,
         "params": params,
@@ -107,8 +111,10 @@ def _search_view(params: SearchParams, results: Results, form: dict[str, str]) -
         "chart": year_chart(
             year_counts,
             link=lambda year: path_with_added_args(path, args, [("year", str(year))]),
-            selected=[int(year) for year in params.facets.get("year", ())],
+            selected=[int(year) for year in params.filters.get("year", ())],
         ),
+        "badges": {hit.id: _badges(hit) for hit in results.hits},
+        "max_query": MAX_QUERY_CHARS,
         "suggestion_url": path_with_replaced_args(path, args, {"q": results.suggestion, "page": None})
         if results.suggestion else None,
         "hit_query": params.query,
@@ -120,22 +126,21 @@ def _search_view(params: SearchParams, results: Results, form: dict[str, str]) -
     }
 
 
-def _sort_options(params: SearchParams) -> list[dict[str, Any]]:
+def _sort_options(params: SearchRequest) -> list[dict[str, Any]]:
     """The sort choices; the default one submits no value, so a new query gets its own default."""
     default = "relevance" if params.query else "newest"
     return [{"value": "" if sort == default else sort, "label": SORT_LABELS[sort],
              "selected": sort == (params.sort or default)} for sort in SORTS]
 
 
-def _facets(params: SearchParams, results: Results, args: MultiDict) -> list[dict[str, Any]]:
-    """Each facet's options, chosen ones first, with counts and a link that toggles each one."""
+def _facets(params: SearchRequest, results: Results, args: MultiDict) -> list[dict[str, Any]]:
+    """Each counted facet's options, chosen ones first, with counts and a link that toggles each one."""
     groups = []
-    for argument, (_, label) in FACETS.items():
-        counts = dict(facet_counts(results, argument))
-        chosen = params.facets.get(argument, ())
+    for facet in COUNTED:
+        argument, label = facet.parameter, facet.label
+        counts = {str(value): count for value, count in facet.listed(results.facets.get(facet.name, []))}
+        chosen = params.filters.get(facet.name, ())
         values = list(chosen) + [value for value in counts if value not in chosen]
-        if argument == "year":
-            values = list(chosen) + sorted((v for v in counts if v not in chosen), reverse=True)
         options = [{
             "value": value,
             "count": counts.get(value, 0),
@@ -148,18 +153,36 @@ def _facets(params: SearchParams, results: Results, args: MultiDict) -> list[dic
     return groups
 
 
-def _chips(params: SearchParams, args: MultiDict) -> list[dict[str, str]]:
+def _chips(params: SearchRequest, args: MultiDict) -> list[dict[str, str]]:
     """The chosen filters as removable chips, each with the link that removes it."""
     path = request.path
-    chips = [{"label": label, "value": value,
-              "remove_url": path_with_removed_args(path, args, [(argument, value)])}
-             for argument, (_, label) in FACETS.items() for value in params.facets.get(argument, ())]
+    chips = [{"label": facet.label, "value": value,
+              "remove_url": path_with_removed_args(path, args, [(facet.parameter, value)])}
+             for facet in FACETS for value in params.filters.get(facet.name, ())]
+    if params.in_improvements:
+        chips.append({"label": "Words", "value": "in what to improve",
+                      "remove_url": path_with_removed_args(path, args, ["improvements"])})
     for argument, label, value in (("from", "From", params.date_from),
                                    ("to", "To", params.date_to)):
         if value:
             chips.append({"label": label, "value": f"{value.day} {value:%B %Y}",
                           "remove_url": path_with_removed_args(path, args, [argument])})
     return chips
+
+
+def _badges(hit: Hit) -> list[dict[str, str]]:
+    """A report's grades and findings as badges: label and value in words, a class for the colour."""
+    badges = [{"label": label, "value": hit.judgements[key], "kind": _slug(hit.judgements[key])}
+              for key, label in JUDGEMENTS.items() if hit.judgements.get(key)]
+    if hit.send_outcome:
+        badges.append({"label": "SEND outcome", "value": hit.send_outcome, "kind": _slug(hit.send_outcome)})
+    if hit.priority_action:
+        badges.append({"label": "Areas for priority action", "value": "yes", "kind": "priority"})
+    return badges
+
+
+def _slug(value: str) -> str:
+    return "-".join(value.lower().split())
 
 
 def _pagination(page: int, pages: int, args: MultiDict) -> dict[str, Any] | None:
