@@ -118,7 +118,7 @@ class Facet:
         """The sentence for a typed value that stands for none of the facet's values, with the nearest."""
         if self.order:
             values = list(self.order)
-            return f"“{typed[:60]}” is not a {self.noun} we know: choose {', '.join(values[:-1])} or {values[-1]}."
+            return f"{self.label} cannot be “{typed[:60]}”: choose {', '.join(values[:-1])} or {values[-1]}."
         # A value is near by its whole name or by one of its words ("focussed" → "Focused visit").
         keys = {word: value for value in known for word in value_key(value).split() if len(word) > 3}
         keys.update({value_key(value): value for value in known})

@@ -134,7 +134,7 @@ def resolve_filters(typed: Mapping[str, Iterable[Any]], known: Known | None,
         chosen: list[str] = []
         for value in values:
             if len(value) > MAX_FACET_VALUE_CHARS:
-                found.append(Problem(facet.parameter, f"A {facet.noun} of {len(value):,} characters "
+                found.append(Problem(facet.parameter, f"{facet.label}: a value of {len(value):,} characters "
                                                       "cannot be one we know."))
                 continue
             if not facet.closed and known is None:  # nothing to resolve against: taken as typed
