@@ -8,8 +8,11 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from corpus.findings import FOCUS_AREAS, GRADES, JUDGEMENTS, SEND_OUTCOMES
 from corpus.letters import Found, Letter
@@ -17,6 +20,9 @@ from corpus.store import LetterStore
 from indexer import LetterIndex
 from indexer.build import reindex
 from indexer.facets import BY_NAME, FACETS
+from webapp import create_app
+
+CSS = Path(__file__).resolve().parent.parent / "webapp" / "static" / "letters.css"
 
 AUTHORITIES = ["Leeds", "Dorset", "Kent", "York"]
 
@@ -62,14 +68,28 @@ BY_ID = {item.id: item for item in ALL}
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory):
-    data_dir = tmp_path_factory.mktemp("findings")
-    with LetterStore(data_dir) as store:
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("findings")
+    with LetterStore(folder) as store:
         for item in ALL:
             store.save(item)
-    reindex(data_dir, workers=1)
+    reindex(folder, workers=1)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(data_dir: Path):
     with LetterIndex.open(data_dir) as opened:
         yield opened
+
+
+@pytest.fixture(scope="module")
+def client(data_dir: Path):
+    return create_app(data_dir, {"TESTING": True}).test_client()
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def ids(results) -> set[str]:
@@ -170,3 +190,54 @@ def test_typed_values_resolve_as_people_write_them() -> None:
     assert BY_NAME["focus_areas"].resolve("Front Door", []) == ["front door"]
     names = list(itertools.chain.from_iterable(facet.query_names for facet in FACETS))
     assert len(names) == len(set(names)), "two facets share a query-language name"
+
+
+# On the search page ------------------------------------------------------------------------------
+
+
+def test_each_report_shows_its_grades_in_words_with_a_colour(client) -> None:
+    page = soup(client.get("/", query_string={"overall": "inadequate", "per_page": "100"}))
+    hits = page.select("ol.hits > li")
+    assert hits
+    for hit in hits:
+        badges = {badge.get_text(" ", strip=True): badge["class"] for badge in hit.select(".grade")}
+        assert "Overall effectiveness: Inadequate" in badges
+        assert "grade--inadequate" in badges["Overall effectiveness: Inadequate"]
+    send = soup(client.get("/", query_string={"send": "systemic failings"})).select(".grade--systemic-failings")
+    assert send and send[0].get_text(" ", strip=True) == "SEND outcome: systemic failings"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_grade_colours_have_aa_contrast() -> None:
+    rules = re.findall(r"(\.grade--[^{]+)\{([^}]*)\}", CSS.read_text())
+    assert len(rules) >= 4
+    for selector, body in rules:
+        background = re.search(r"background: (#[0-9a-f]{6})", body).group(1)
+        colour = {"#fff": "#ffffff"}.get(re.search(r"[^-]color: (#[0-9a-f]+)", body).group(1))
+        colour = colour or re.search(r"[^-]color: (#[0-9a-f]{6})", body).group(1)
+        light, dark = sorted([_luminance(background), _luminance(colour)], reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, selector
+
+
+def test_the_sidebar_counts_the_findings_in_their_order(client) -> None:
+    page = soup(client.get("/"))
+    legends = [legend.get_text(" ", strip=True) for legend in page.select(".facet__legend")]
+    for label in ("Overall effectiveness", "Focus area", "SEND outcome", "Areas for priority action"):
+        assert label in legends
+    grades = [box["value"] for box in page.select("input[name=overall]")]
+    assert grades == [grade for grade in GRADES if grade in grades] and len(grades) > 1
+
+
+def test_the_improvements_box_searches_only_the_improvement_points(client, index) -> None:
+    expected = index.search('improve:"care plans"').total
+    page = soup(client.get("/", query_string={"q": '"care plans"', "improvements": "1"}))
+    assert page.select_one("#improvements").has_attr("checked")
+    assert len(page.select("ol.hits > li")) == expected
+    assert all(snippet.get_text() == "The quality of care plans." for snippet in page.select(".hit__snippet"))
+    data = client.get("/api/search", query_string={"q": '"care plans"', "improvements": "1"}).get_json()
+    assert data["total"] == expected and "in what to improve" in data["interpreted"]

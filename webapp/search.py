@@ -63,7 +63,7 @@ def _held_args(params: SearchRequest, args: MultiDict) -> MultiDict:
 
 @blueprint.get("/help")
 def help_page() -> str:
-    return render_template("help.html")
+    return render_template("help.html", findings=[facet for facet in FACETS if facet.order])
 
 
 @blueprint.get("/letters/<letter_id>")
