@@ -86,9 +86,9 @@ def query_mix(index) -> list[dict[str, str]]:
 
 
 def as_search_kwargs(args: dict[str, str]) -> tuple[str, dict]:
-    from webapp.params import parse_search_args
+    from indexer.request import parse_request
 
-    params = parse_search_args(args)
+    params = parse_request(args)  # (typed values are resolved by search() itself)
     return params.query, params.search_kwargs()
 
 
