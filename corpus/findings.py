@@ -321,7 +321,9 @@ def _priority_action(paragraphs: list[_Paragraph]) -> bool:
 
 # --- improvements ----------------------------------------------------------------------------------
 
-_IMPROVE_HEADING = re.compile(
+# A letter lists its improvements under "What needs to improve …"; a report may also say "Recommendations".
+_LETTER_IMPROVE_HEADING = re.compile(r"^what\s+needs\s+to\s+improve\b.*$", re.IGNORECASE)
+_REPORT_IMPROVE_HEADING = re.compile(
     r"^(?:what\s+needs\s+to\s+improve\b.*|what\s+does\s+the\s+local\s+authority\s+need\s+to\s+improve\??"
     r"|recommendations|areas\s+for\s+improvement:?)$",
     re.IGNORECASE,
@@ -336,20 +338,25 @@ _POINTS_BACK = re.compile(
 _CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours\s+sincerely|your\s+sincerely)", re.IGNORECASE)
 
 
-def _improvements(paragraphs: list[_Paragraph], heading_list: list[int]) -> list[str] | None:
-    """The items under the first "what needs to improve" heading; None where the text has no such heading."""
-    start = next((i for i in heading_list if _IMPROVE_HEADING.match(paragraphs[i].text)), None)
+def _improvements(paragraphs: list[_Paragraph], heading_list: list[int], heading: re.Pattern) -> list[str] | None:
+    """The items under the first "what needs to improve" heading; None where the text has no such heading.
+
+    Items are bullets, numbered paragraphs or plain paragraphs; a bullet ending in ":" takes the lower-case
+    bullets after it as its own parts, and a paragraph starting in lower case is the rest of an item a page broke.
+    """
+    start = next((i for i in heading_list if heading.match(paragraphs[i].text)), None)
     headings = set(heading_list)
     if start is None:
         return None
     items: list[str] = []
     kind = None
+    parts = False  # the last item ended in ":" and lower-case bullets after it are its parts
     for index in range(start + 1, len(paragraphs)):
         text = paragraphs[index].text
         bullet = text.startswith("• ")
         numbered = bool(_NUMBERED.match(text))
-        if items and not bullet and not numbered and text[:1].islower():
-            items[-1] = f"{items[-1]} {_flat(text)}"  # the rest of an item broken by a page
+        if items and not numbered and (text[:1].islower() or (bullet and parts and text[2:3].islower())):
+            items[-1] = f"{items[-1]} {_flat(text.removeprefix('• '))}"
             continue
         if _CLOSING.match(text):
             break
@@ -368,6 +375,7 @@ def _improvements(paragraphs: list[_Paragraph], heading_list: list[int]) -> list
             break
         kind = this
         items.append(_flat(re.sub(r"^(?:•\s+|\d{1,3}\.\s+)", "", text)))
+        parts = items[-1].endswith(":")
     return [item for item in items if item]
 
 
@@ -399,18 +407,23 @@ _FOCUS_WORDS = (
                    r"|safeguarding\s+hub|\bmash\b"),
     ("placement decisions for older children", r"placement\s+decision[\s-]*making\s+for\s+older"),
     ("children in need and child protection", r"children\s+in\s+need\b|child\s+in\s+need|child[\s-]+protection"
-                                              r"|protection\s+plan|pre-proceedings"),
+                                              r"|protection\s+plan"),
     ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents"),
     ("permanence", r"permanen(?:ce|cy)"),
     ("care leavers", r"care\s+leavers|leaving\s+care|care[\s-]+experienced"),
-    ("children in care", r"children\s+in\s+care|looked\s+after|come\s+into\s+care"),
-    ("disabled children", r"disabled\s+children|children\s+with\s+disabilities"),
+    # "Children looked after who are eligible for care leaving services" are care leavers.
+    ("children in care", r"children\s+in\s+care|looked\s+after(?!\s+who\s+are\s+eligible)|come\s+into\s+care"),
+    # "Disabled children in care" are children in care.
+    ("disabled children", r"disabled\s+children(?!\s+in\s+care)|children\s+with\s+disabilities"),
 )
 _FOCUS_AREA = re.compile("|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(_FOCUS_WORDS)),
                          re.IGNORECASE)
+_IN_CARE = re.compile(dict(_FOCUS_WORDS)["children in care"], re.IGNORECASE)
+_PERMANENCE = re.compile(dict(_FOCUS_WORDS)["permanence"], re.IGNORECASE)
 # "Help and protection" names the area only when nothing more precise does ("… for vulnerable adolescents").
 _HELP_AND_PROTECTION = re.compile(r"help\s+and\s+protection", re.IGNORECASE)
 # Where a letter's opening ends: its first heading (case matters: "the findings of this visit" is prose).
+_SPECIFICALLY = re.compile(r"\.\s+(?:more\s+)?specifically,?\s+([^.]+)", re.IGNORECASE)
 _OPENING_END = re.compile(r"\b(?:Headline [Ff]indings|Overview|Main [Ff]indings)\b")
 
 
@@ -420,7 +433,13 @@ def _focus_areas(text: str) -> list[str] | None:
     for cue in _FOCUS_CUE.finditer(head):
         clause = _ARRANGEMENTS.match(head, cue.end())
         if clause:
-            return _areas_in(_FOCUS_DETAIL.sub("", clause.group("focus")))
+            areas = _areas_in(_FOCUS_DETAIL.sub("", clause.group("focus")))
+            # "… children who need help and protection. Specifically, inspectors looked at the 'front door' …"
+            specifically = _SPECIFICALLY.match(head, clause.end())
+            if specifically and not _FOCUS_AREA.search(clause.group("focus")):
+                areas = [area for area in _areas_in(_FOCUS_DETAIL.sub("", specifically.group(1))) if area != "other"]
+                areas = areas or _areas_in(clause.group("focus"))
+            return areas
     if _COVID_VISIT.search(head):
         return ["covid-19"]
     # Older letters say what inspectors looked at without the word "arrangements": the first such sentence.
@@ -441,8 +460,11 @@ def _areas_in(clause: str) -> list[str]:
     if "front door" in found:
         # Help and protection "at the front door" is the front door, not a second area.
         found.discard("children in need and child protection")
-    if "placement decisions for older children" in found or "permanence" in found:
-        found.discard("children in care")  # whose placements and permanence: detail, not another area
+    if "placement decisions for older children" in found:
+        found.discard("children in care")
+    in_care, permanence = _IN_CARE.search(clause), _PERMANENCE.search(clause)
+    if in_care and permanence and permanence.start() < in_care.start():
+        found.discard("children in care")  # "permanence for children in care": whose permanence, not another area
     return [area for area in FOCUS_AREAS if area in found] or ["other"]
 
 
@@ -507,7 +529,8 @@ def find_findings(text: str, visit_type: str | None, visit_start: str | None = N
         found["priority_action"] = _priority_action(paragraphs)
         found["focus_areas"] = _focus_areas(text)
     if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, AREA_SEND):
-        improvements = _improvements(paragraphs, heading_list)
+        heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING
+        improvements = _improvements(paragraphs, heading_list, heading)
         # A letter without the section has nothing to improve; a report without it says nothing either way.
         found["improvements"] = improvements if improvements is not None or visit_type not in VISIT_LETTERS else []
     found["sections"] = _sections(text, paragraphs, heading_list) or None
