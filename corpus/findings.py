@@ -96,8 +96,10 @@ def _grade(words: str) -> str | None:
 
 # A row label of the ILACS table (or of the heading that repeats it), words sometimes missing in print.
 _ILACS_LABELS = (
-    ("impact_of_leaders",
-     r"impact\s+of\s+leaders(?:\s+on\s+social\s+work\s+practice(?:\s+with\s+children\s+and\s+families)?)?"),
+    (
+        "impact_of_leaders",
+        r"impact\s+of\s+leaders(?:\s+on\s+social\s+work\s+practice(?:\s+with\s+children\s+and\s+families)?)?",
+    ),
     ("help_and_protection", r"children\s+who\s+need\s+help\s+and\s+protection"),
     ("combined_care", r"children\s+in\s+care\s+and\s+care\s+leavers"),
     ("children_in_care", r"children\s+in\s+care"),
@@ -188,8 +190,10 @@ _SIF_ROWS = (
 )
 # A numbered row of the table, its grade on the same line or the next ("2.1 Adoption performance Good").
 _SIF_ROW = re.compile(
-    "|".join(f"(?P<{key}>(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)"
-             for key, pattern in _SIF_ROWS),
+    "|".join(
+        f"(?P<{key}>(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)"
+        for key, pattern in _SIF_ROWS
+    ),
     re.IGNORECASE,
 )
 # "Children's services in X are good" / "… require improvement to be good"; "The overall judgement is good";
@@ -257,8 +261,11 @@ _SEND_OUTCOMES = re.compile(
     re.IGNORECASE,
 )
 _SEND_2023 = re.compile(r"local\s+area\s+partnership", re.IGNORECASE)
-_SEND_2016 = re.compile(r"(?:joint\s+)?local\s+area\s+send\s+inspection|joint\s+area\s+send|local\s+area[’']s\s+"
-                        r"effectiveness|special\s+educational\s+needs\s+and\s+disability\s+reforms", re.IGNORECASE)
+_SEND_2016 = re.compile(
+    r"(?:joint\s+)?local\s+area\s+send\s+inspection|joint\s+area\s+send|local\s+area[’']s\s+"
+    r"effectiveness|special\s+educational\s+needs\s+and\s+disability\s+reforms",
+    re.IGNORECASE,
+)
 _REVISIT = re.compile(r"\brevisit\b", re.IGNORECASE)
 _WSOA_REQUIRED = re.compile(
     r"(?:determined|decided)\s+that\s+a\s+written\s+statement\s+of\s+action\s+(?:\(wsoa\)\s+)?(?:is|was)\s+required|"
@@ -335,7 +342,15 @@ _INTRODUCES_LIST = re.compile(r":$|\bthe\s+following\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:continue|remain)s?\s+to\s+be\s+those\b|\bno\s+(?:further\s+)?areas?\s+for\s+improvement", re.IGNORECASE
 )
-_CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours\s+sincerely|your\s+sincerely)", re.IGNORECASE)
+_CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours?\s+sincerely)", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"^yours?\s+(?:sincerely|faithfully)", re.IGNORECASE)
+
+
+def _listed(paragraphs: list[_Paragraph], index: int) -> bool:
+    """Whether a list item starts at this paragraph (after a heading that carries a footnote's digit)."""
+    return index < len(paragraphs) and (
+        paragraphs[index].text.startswith("• ") or bool(_NUMBERED.match(paragraphs[index].text))
+    )
 
 
 def _improvements(paragraphs: list[_Paragraph], heading_list: list[int], heading: re.Pattern) -> list[str] | None:
@@ -344,8 +359,15 @@ def _improvements(paragraphs: list[_Paragraph], heading_list: list[int], heading
     Items are bullets, numbered paragraphs or plain paragraphs; a bullet ending in ":" takes the lower-case
     bullets after it as its own parts, and a paragraph starting in lower case is the rest of an item a page broke.
     """
-    start = next((i for i in heading_list if heading.match(paragraphs[i].text)), None)
     headings = set(heading_list)
+    start = next(
+        (
+            i
+            for i, p in enumerate(paragraphs)
+            if heading.match(p.text) and (i in headings or _listed(paragraphs, i + 1))
+        ),
+        None,
+    )
     if start is None:
         return None
     items: list[str] = []
@@ -403,11 +425,17 @@ _FOCUS_DETAIL = re.compile(
     re.IGNORECASE,
 )
 _FOCUS_WORDS = (
-    ("front door", r"front[\s-]*door|contacts?\s+and\s+referrals|first\s+point\s+of\s+contact|receiving\s+referrals"
-                   r"|safeguarding\s+hub|\bmash\b"),
+    (
+        "front door",
+        r"front[\s-]*door|contacts?\s+and\s+referrals|first\s+point\s+of\s+contact|receiving\s+referrals"
+        r"|safeguarding\s+hub|\bmash\b",
+    ),
     ("placement decisions for older children", r"placement\s+decision[\s-]*making\s+for\s+older"),
-    ("children in need and child protection", r"children\s+in\s+need\b|child\s+in\s+need|child[\s-]+protection"
-                                              r"|protection\s+plan"),
+    (
+        "children in need and child protection",
+        r"children\s+in\s+need\b|child\s+in\s+need|child[\s-]+protection"
+        r"|protection\s+plan",
+    ),
     ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents"),
     ("permanence", r"permanen(?:ce|cy)"),
     ("care leavers", r"care\s+leavers|leaving\s+care|care[\s-]+experienced"),
@@ -416,8 +444,7 @@ _FOCUS_WORDS = (
     # "Disabled children in care" are children in care.
     ("disabled children", r"disabled\s+children(?!\s+in\s+care)|children\s+with\s+disabilities"),
 )
-_FOCUS_AREA = re.compile("|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(_FOCUS_WORDS)),
-                         re.IGNORECASE)
+_FOCUS_AREA = re.compile("|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(_FOCUS_WORDS)), re.IGNORECASE)
 _IN_CARE = re.compile(dict(_FOCUS_WORDS)["children in care"], re.IGNORECASE)
 _PERMANENCE = re.compile(dict(_FOCUS_WORDS)["permanence"], re.IGNORECASE)
 # "Help and protection" names the area only when nothing more precise does ("… for vulnerable adolescents").
@@ -474,31 +501,41 @@ def _areas_in(clause: str) -> list[str]:
 _HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}$")
 _NOT_HEADING = re.compile(
     rf"[.,;]$|^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
-    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|^(?:page\s+)?\d+$",
+    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|\s\d{1,3}$|^(?:page\s+)?\d+$",
     re.IGNORECASE,
 )
 
 
 _ENDS_WITH_GRADE = re.compile(rf"\b{_GRADE}$", re.IGNORECASE)
+_GRADE_ALONE = re.compile(rf"^(?:requires\s*)?{_GRADE}\.?$", re.IGNORECASE)
 
 
 def _heading_indexes(paragraphs: list[_Paragraph]) -> list[int]:
+    """Indexes of the paragraphs that are headings: after a letter's header ("Dear …"), before its sign-off."""
+    first = next((i + 1 for i, p in enumerate(paragraphs[:20]) if p.text.startswith("Dear ")), 0)
     indexes = []
-    for index, paragraph in enumerate(paragraphs):
-        text = paragraph.text
+    for index in range(first, len(paragraphs)):
+        text = paragraphs[index].text
+        if _SIGN_OFF.match(text):
+            break
         if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING.search(text):
             continue
         if len(text.split()) > 20 or (":" not in text and _ENDS_WITH_GRADE.search(text)):
             continue
+        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+        if _GRADE_ALONE.match(following):
+            continue  # a row of a judgement table, its grade on the next line
         indexes.append(index)
     return indexes
 
 
 def _sections(text: str, paragraphs: list[_Paragraph], headings: list[int]) -> list[dict[str, Any]]:
-    """Each heading with the range of text it heads: from the heading to the next heading (or the end)."""
+    """Each heading with the range of text it heads: from the heading to the next heading or the sign-off."""
+    last = headings[-1] if headings else 0
+    sign_off = next((p.start for p in paragraphs[last:] if _SIGN_OFF.match(p.text)), len(text.rstrip()))
     sections = []
     for number, index in enumerate(headings):
-        end = paragraphs[headings[number + 1]].start if number + 1 < len(headings) else len(text.rstrip())
+        end = paragraphs[headings[number + 1]].start if number + 1 < len(headings) else sign_off
         sections.append({"heading": paragraphs[index].text, "start": paragraphs[index].start, "end": end})
     return sections
 
