@@ -342,6 +342,16 @@ _INTRODUCES_LIST = re.compile(r":$|\bthe\s+following\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:continue|remain)s?\s+to\s+be\s+those\b|\bno\s+(?:further\s+)?areas?\s+for\s+improvement", re.IGNORECASE
 )
+# A note where a list might be: "There are no priority or immediate actions."
+_NOTHING_HERE = re.compile(r"^(?:\d{1,3}\.\s+)?(?:there\s+(?:are|were)\s+no\b|the\s+inspection\s+did\s+not\s+find)",
+                           re.IGNORECASE)
+# A topic heading inside a list of recommendations, not the next part of the report.
+_SUB_HEADING = re.compile(
+    r"^(?!.*(?:strength|summary|information|inspection|judgement|contents|executive|board|lscb))"
+    r"(?:\S+\s+){0,5}\S+[^:]$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.;:!?)’”'\"]$")
 _CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours?\s+sincerely)", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^yours?\s+(?:sincerely|faithfully)", re.IGNORECASE)
 
@@ -354,25 +364,30 @@ def _listed(paragraphs: list[_Paragraph], index: int) -> bool:
 
 
 def _improvements(paragraphs: list[_Paragraph], heading_list: list[int], heading: re.Pattern) -> list[str] | None:
-    """The items under the first "what needs to improve" heading; None where the text has no such heading.
+    """The items under the first "what needs to improve" heading that lists any; None where there is no such heading.
 
-    Items are bullets, numbered paragraphs or plain paragraphs; a bullet ending in ":" takes the lower-case
-    bullets after it as its own parts, and a paragraph starting in lower case is the rest of an item a page broke.
+    A report may print the heading over a note ("Priority and immediate action: none") before the list's own
+    heading, so each heading is tried in turn.
     """
     headings = set(heading_list)
-    start = next(
-        (
-            i
-            for i, p in enumerate(paragraphs)
-            if heading.match(p.text) and (i in headings or _listed(paragraphs, i + 1))
-        ),
-        None,
-    )
-    if start is None:
-        return None
+    starts = [
+        i for i, p in enumerate(paragraphs) if heading.match(p.text) and (i in headings or _listed(paragraphs, i + 1))
+    ]
+    for start in starts:
+        if items := _items_after(paragraphs, start, headings):
+            return items
+    return [] if starts else None
+
+
+def _items_after(paragraphs: list[_Paragraph], start: int, headings: set[int]) -> list[str]:
+    """The list under a heading: bullets, numbered paragraphs or plain paragraphs, up to the next heading.
+
+    A bullet ending in ":" takes the lower-case bullets after it as its parts; a paragraph starting in lower case
+    is the rest of an item a page broke.
+    """
     items: list[str] = []
     kind = None
-    parts = False  # the last item ended in ":" and lower-case bullets after it are its parts
+    parts = False
     for index in range(start + 1, len(paragraphs)):
         text = paragraphs[index].text
         bullet = text.startswith("• ")
@@ -383,18 +398,20 @@ def _improvements(paragraphs: list[_Paragraph], heading_list: list[int], heading
         if _CLOSING.match(text):
             break
         if index in headings:
-            if kind == "numbered" and index + 1 < len(paragraphs) and _NUMBERED.match(paragraphs[index + 1].text):
-                continue  # a sub-heading inside a numbered list of recommendations
+            if kind != "bullet" and _SUB_HEADING.match(text) and any(
+                _NUMBERED.match(p.text) for p in paragraphs[index + 1 : index + 3]
+            ):
+                continue  # a sub-heading inside a numbered list of recommendations ("Leadership and management")
             if items or not _INTRODUCES_LIST.search(text):
                 break
             continue
-        if not items and _INTRODUCES_LIST.search(text) and not bullet and not numbered:
+        if not items and (_INTRODUCES_LIST.search(text) or _NOTHING_HERE.match(text)) and not bullet:
             continue
         this = "bullet" if bullet else "numbered" if numbered else "paragraph"
         if kind and this != kind:
             break
-        if this == "paragraph" and _POINTS_BACK.search(text):
-            break
+        if this == "paragraph" and (_POINTS_BACK.search(text) or not _SENTENCE_END.search(text)):
+            break  # a plain paragraph is an item only as a sentence (not a line of a contents page)
         kind = this
         items.append(_flat(re.sub(r"^(?:•\s+|\d{1,3}\.\s+)", "", text)))
         parts = items[-1].endswith(":")
