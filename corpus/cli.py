@@ -165,22 +165,33 @@ def crawl_command(
 @data_dir_option()
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--with-text", is_flag=True, help="Include each letter's full text.")
+@click.option("--improvements", is_flag=True,
+              help="One record per 'what needs to improve' item (letter id, authority, visit type, date, item).")
 @click.option(
     "-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="File to write [stdout]."
 )
 @click.pass_context
-def export_command(ctx: click.Context, output_format: str, with_text: bool, output: TextIO) -> None:
-    """Write every letter's metadata as JSON lines or CSV, one record per letter.
+def export_command(ctx: click.Context, output_format: str, with_text: bool, improvements: bool, output: TextIO) -> None:
+    """Write every letter's metadata as JSON lines or CSV, one record per letter (or per improvement).
+
+    In CSV each judgement has a column of its own and improvements are joined by " | ".
 
     \b
-    Example:
+    Examples:
         letters export --format csv -o letters.csv
+        letters export --improvements --format csv -o improvements.csv
     """
-    from corpus.export import write_csv, write_jsonl
+    from corpus import export
 
-    writer = write_jsonl if output_format == "jsonl" else write_csv
+    if improvements and with_text:
+        raise click.UsageError("--with-text goes with one record per letter, not with --improvements")
     store = open_store(ctx)
-    writer(store, output, with_text=with_text)
+    if improvements:
+        writer = export.write_improvements_jsonl if output_format == "jsonl" else export.write_improvements_csv
+        writer(store, output)
+    else:
+        writer = export.write_jsonl if output_format == "jsonl" else export.write_csv
+        writer(store, output, with_text=with_text)
     print_damaged(store.damaged)
 
 
@@ -205,16 +216,39 @@ def show_command(ctx: click.Context, letter_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(letter_record(letter, with_text=True), ensure_ascii=False, indent=2))
         return
-    click.secho(f"{'id':>14}: ", bold=True, nl=False)
-    click.echo(f"{letter.id}\n{'source':>14}: {letter.source}")
+    click.secho(f"{'id':>15}: ", bold=True, nl=False)
+    click.echo(f"{letter.id}\n{'source':>15}: {letter.source}")
     for name, found in letter.metadata.items():
-        shown = "; ".join(found.value) if isinstance(found.value, list) else found.value
-        click.secho(f"{name:>14}: ", bold=True, nl=False)
-        click.echo(f"{shown}  " + click.style(f"(from the {found.origin})", dim=True))
+        first, *more = _shown(name, found.value)
+        click.secho(f"{name:>15}: ", bold=True, nl=False)
+        click.echo(f"{first}  " + click.style(f"(from the {found.origin})", dim=True))
+        for line in more:
+            click.echo(f"{'':>17}{line}")
         for origin, value in letter.disagreements.get(name, {}).items():
-            click.echo(click.style(f"{'':>16}the {origin} says {value}", fg="yellow"))
+            click.echo(click.style(f"{'':>17}the {origin} says {value}", fg="yellow"))
     click.echo()
     click.echo(letter.text)
+
+
+def _shown(name: str, value: Any) -> list[str]:
+    """A field's value as lines a person reads: judgements one per line, improvements numbered."""
+    from corpus.findings import judgement_rows
+
+    if name == "judgements":
+        rows = list(judgement_rows(value))
+        if not rows:
+            return ["none"]
+        width = max(len(label) for label, _ in rows)
+        return [f"{label + ':':<{width + 1}} {grade}" for label, grade in rows]
+    if name == "sections":
+        return [f"{len(value)} headings", *(f"{s['heading']}  [{s['start']}–{s['end']}]" for s in value)]
+    if name == "improvements":
+        return [f"{len(value)} items" if value else "none", *(f"{n}. {item}" for n, item in enumerate(value, 1))]
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, list):
+        return ["; ".join(value)]
+    return [str(value)]
 
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import PurePath
 
 from corpus import dates, people
+from corpus.findings import find_findings
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
 
@@ -214,6 +215,9 @@ def extract_metadata(text: str, filename: str = "") -> dict[str, Found]:
     found["recipient"] = people.find_recipient(text)
     found["focus"] = find_focus(text, visit_type)
     metadata = {name: Found(value, "text") for name, value in found.items() if value}
+    # What the document concludes: False and [] are statements here (no priority action, nothing to improve).
+    for name, value in find_findings(text, visit_type, found.get("visit_start")).items():
+        metadata[name] = Found(value, "text")
     for name, value in hints_from_filename(filename).items():
         # "Other" only says the text is of no known kind: a file name that names the kind says more.
         if name not in metadata or metadata[name].value == OTHER:

@@ -140,16 +140,27 @@ His Majesty’s Inspector
 """
 
 
+# Fields where False or [] is a statement ("no priority action", "nothing to improve", "no statement of action
+# required"), kept like any value.
+STATEMENTS = {"priority_action", "improvements", "wsoa"}
+
+
 def values(metadata):
     assert set(metadata) <= set(FIELDS)
-    assert all(found.value for found in metadata.values()), "a field without a value must be absent"
+    assert all(found.value or name in STATEMENTS for name, found in metadata.items()), (
+        "a field without a value must be absent"
+    )
     return {name: found.value for name, found in metadata.items()}
 
 
 def test_a_focused_visit_letter_gives_every_field_from_its_text():
     metadata = extract_metadata(FOCUSED_VISIT)
     assert {found.origin for found in metadata.values()} == {"text"}
-    assert values(metadata) == {
+    found = values(metadata)
+    assert [section["heading"] for section in found.pop("sections")] == [
+        "Focused visit to Rutland County Council children’s services", "Headline findings"
+    ]
+    assert found == {
         "title": "Focused visit to Rutland County Council children’s services",
         "authority": "Rutland",
         "authority_code": "E06000017",
@@ -163,6 +174,9 @@ def test_a_focused_visit_letter_gives_every_field_from_its_text():
         "signatory": "Jo Inventa",
         "recipient": "Sam Placeholder",
         "focus": "children in care, including disabled children in care",
+        "priority_action": False,
+        "improvements": [],
+        "focus_areas": ["children in care"],
     }
 
 
