@@ -72,13 +72,20 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_import(
     (letters_folder / "cut-short.pdf").write_bytes(Path(manifest[0]["file"]).read_bytes()[:3000])
     (letters_folder / "error-page.pdf").write_text("<!DOCTYPE html><html><title>Server error</title></html>")
     (letters_folder / "notes.txt").write_text("Focused visit to Leeds children's services\n\nA fictional note.")
+    (letters_folder / "empty.pdf").write_bytes(b"")
+    (letters_folder / "blank.txt").write_text("  \n\n \t\n")
+    (letters_folder / "blank.html").write_text("<!DOCTYPE html><html><body><p> </p><p>\u00a0</p></body></html>")
 
     code, output = run(data_dir, "import", str(letters_folder))
-    assert code == 0
-    assert "6 files: 4 imported, 0 updated, 0 unchanged, 2 failed" in output
+    assert code == 1, "an import with failures must say so in its exit status"
+    assert "9 files: 4 imported, 0 updated, 0 unchanged, 5 failed" in output
     assert "cut-short.pdf" in output and "error-page.pdf" in output
+    assert f"failed: {letters_folder}/empty.pdf is empty (0 bytes): there is no letter in it" in output
+    assert f"failed: {letters_folder}/blank.html has no text" in output
+    assert f"failed: {letters_folder}/blank.txt has no text: there is no letter in it" in output
     with LetterStore(data_dir) as store:
         assert len(store) == 4
+        assert store.id_for_source(str(letters_folder / "blank.html")) is None
 
 
 def test_export_writes_one_record_per_letter_with_every_field(data_dir: Path, letters_folder: Path) -> None:
