@@ -119,12 +119,12 @@ def _store_reading(store: LetterStore, document: Document, reading: Reading | st
     if isinstance(reading, str):
         return Outcome(document.source, "failed", reason=reading)
     # A file the site names is its own letter; an imported file continues the letter of its path or
-    # its content. A site file whose bytes were imported earlier from disk takes that letter over.
+    # its content. A site file whose bytes were imported earlier with no URL takes that letter over.
     earlier_id = store.id_for_source(document.source) or store.id_for_content(document.sha256)
     letter_id = _file_id(document) or earlier_id or content_id(document.sha256)
     previous = store.get(letter_id) or (store.get(earlier_id) if earlier_id else None)
     same_file = previous is not None and previous.sha256 == document.sha256
-    if same_file and previous.id == letter_id:
+    if same_file and (previous.id == letter_id or previous.url is not None):
         return Outcome(document.source, "unchanged", previous.id)
     store.keep_original(document)
     version = {

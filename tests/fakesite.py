@@ -368,3 +368,26 @@ def fake_authorities(
 def _starts_like_pdf(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(4) == b"%PDF"
+
+
+def authorities_serving(rows: list[dict[str, str]]) -> list[FakeAuthority]:
+    """Authorities publishing exactly these manifest rows' files, each under its real Ofsted file id."""
+    by_urn: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_urn.setdefault(row["urn"], []).append(row)
+    return [
+        FakeAuthority(
+            urn,
+            urn_rows[0]["local_authority"],
+            [
+                FakeFile(
+                    file_id=row["source_url"].rsplit("/", 1)[-1],
+                    path=Path(row["file"]),
+                    label=row["site_label"],
+                    published=date.fromisoformat(row["published"]),
+                )
+                for row in urn_rows
+            ],
+        )
+        for urn, urn_rows in sorted(by_urn.items())
+    ]
