@@ -64,38 +64,118 @@ def print_damaged(damaged: list[str] | tuple[str, ...]) -> None:
         click.echo(f"  left out: {sentence}", err=True)
 
 
+def print_duplicates(sentences: list[str]) -> None:
+    """Letters that are probably another file of a letter already stored."""
+    if sentences:
+        click.echo(f"Probable duplicates: {len(sentences)} (letters delete ID removes one)")
+        for sentence in sentences:
+            click.echo(f"  {sentence}", err=True)
+
+
+def print_index_state(ctx: click.Context) -> None:
+    """How many letters the search index lacks, and the command that adds them."""
+    # corpus sits below indexer: only this command layer reads the index, and only when asked.
+    from indexer.build import letters_to_index
+
+    waiting = letters_to_index(data_dir(ctx))
+    if waiting is None:
+        click.echo("There is no search index yet: letters reindex builds it.")
+    elif waiting:
+        letters = "1 letter is" if waiting == 1 else f"{waiting} letters are"
+        click.echo(f"{letters} not in the search index yet: letters reindex adds them.")
+    else:
+        click.echo("The search index is up to date.")
+
+
 @click.command("import")
 @data_dir_option()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="Ofsted's facts per file (path, url, urn, site_label, published, sha256 columns). "
+                   "Without PATHS, the manifest's folder is imported.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction [all cores].")
 @click.pass_context
-def import_command(ctx: click.Context, paths: tuple[Path, ...], workers: int | None) -> None:
+def import_command(ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None, workers: int | None) -> None:
     """Import letters from PDF, HTML and text files, or folders of them (recursively).
 
+    With --manifest, each file a row describes keeps its Ofsted URL, file id, label and publication date,
+    as a crawl would give them, so a later crawl does not fetch it again. Exits with status 1 when any
+    file failed.
+
     \b
-    Example:
+    Examples:
         letters import ../shared/corpus
+        letters import --manifest ../shared/corpus/manifest.csv ../shared/corpus
     """
     from tqdm import tqdm
 
     from corpus.importer import find_files, import_paths
+    from corpus.manifest import Manifest, ManifestError
 
+    if not paths:
+        if manifest is None:
+            raise click.UsageError("name the files or folders to import (or give --manifest)")
+        paths = (manifest.parent,)
+    try:
+        rows = Manifest.read(manifest) if manifest else None
+    except ManifestError as error:
+        raise click.ClickException(str(error)) from error
     store = open_store(ctx)
     total = sum(1 for _ in find_files(paths))
     with tqdm(total=total, unit="file", desc="Importing", disable=None, file=sys.stderr) as bar:
-        summary = import_paths(store, paths, workers=workers, on_outcome=lambda _: bar.update())
+        summary = import_paths(store, paths, workers=workers, on_outcome=lambda _: bar.update(), manifest=rows)
     counts = summary.counts
     click.echo(
         f"{summary.total} files: {counts['imported']} imported, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     print_failures(summary.failures)
+    if rows is not None:
+        missing = rows.missing()
+        click.echo(
+            f"Manifest: {rows.matched} of its {len(rows.rows)} rows matched a file; "
+            f"{len(missing)} name a file that is missing"
+        )
+        for sentence in [*rows.problems, *missing]:
+            click.echo(f"  {sentence}", err=True)
+    print_duplicates(summary.duplicates)
+    print_index_state(ctx)
+    ctx.exit(1 if counts["failed"] else 0)
 
 
-def _web_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _web_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
     if not value.startswith(("http://", "https://")):
         raise click.BadParameter(f"{value!r} is not a web address (http://… or https://…)")
     return value.rstrip("/")
+
+
+def site_options(command: Any) -> Any:
+    """The options of every command that crawls: which site, how politely, and what to do with failing files."""
+    from corpus.crawlstate import SKIP_AFTER_FAILURES
+
+    options = (
+        click.option("--base-url", callback=_web_address, metavar="URL",
+                     help="A mirror or test server serving the same pages as Ofsted's reports site [that site]."),
+        click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Seconds between two requests to the same host."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     help="Seconds to wait for a server before trying again."),
+        click.option("--skip-after", type=click.IntRange(min=1), default=SKIP_AFTER_FAILURES, show_default=True,
+                     metavar="N", help="Skip a file that failed in N crawls in a row (until --retry-failed)."),
+        click.option("--retry-failed", is_flag=True, help="Try again the files skipped for failing."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def print_crawl_report(report: Any) -> None:
+    """A crawl's summary, then the letters it stored that are probably duplicates."""
+    for line in report.lines():
+        click.echo(line)
+    print_duplicates(report.duplicates)
 
 
 @click.command("crawl")
@@ -107,12 +187,7 @@ def _web_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only files published on or after this date.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Fetch at most N files.")
-@click.option("--base-url", default="https://reports.ofsted.gov.uk", show_default=True, callback=_web_address,
-              help="The reports site, or a mirror or test server serving the same pages.")
-@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Seconds between two requests to the same host.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds to wait for a server before trying again.")
+@site_options
 @click.option("--dry-run", is_flag=True, help="Read the pages and list the files that would be fetched; fetch none.")
 @click.pass_context
 def crawl_command(
@@ -121,15 +196,18 @@ def crawl_command(
     types: tuple[str, ...],
     since: datetime | None,
     limit: int | None,
-    base_url: str,
+    base_url: str | None,
     delay: float,
     timeout: float,
+    skip_after: int,
+    retry_failed: bool,
     dry_run: bool,
 ) -> None:
     """Fetch new letters from Ofsted's reports site into the store, politely.
 
     Obeys robots.txt, makes one request at a time with --delay between, and tries failures again with
     backoff. A second crawl fetches only new files; a stopped or killed crawl carries on where it ended.
+    A file that failed in --skip-after crawls in a row is skipped with a note until --retry-failed.
     Exits with status 1 when anything failed.
 
     \b
@@ -139,23 +217,26 @@ def crawl_command(
     """
     from corpus.crawler import CrawlError, CrawlOptions, crawl, resolve_authority
     from corpus.crawlstate import CrawlLocked
+    from corpus.site import DEFAULT_BASE_URL
 
     try:
         options = CrawlOptions(
-            base_url=base_url,
+            base_url=base_url or DEFAULT_BASE_URL,
             authorities=tuple(resolve_authority(name) for name in authorities),
             types=types,
             since=since.date() if since else None,
             limit=limit,
             dry_run=dry_run,
+            skip_after_failures=skip_after,
+            retry_failed=retry_failed,
         )
         report = crawl(
             open_store(ctx), options, delay=delay, timeout=timeout, notify=lambda line: click.echo(line, err=True)
         )
     except (CrawlError, CrawlLocked) as error:
         raise click.ClickException(str(error)) from error
-    for line in report.lines():
-        click.echo(line)
+    print_crawl_report(report)
+    print_index_state(ctx)
     if report.interrupted:
         ctx.exit(130)
     ctx.exit(1 if report.failed else 0)

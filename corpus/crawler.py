@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from corpus import site
-from corpus.crawlstate import CrawlState
+from corpus.crawlstate import SKIP_AFTER_FAILURES, CrawlState
 from corpus.documents import Document
 from corpus.fetcher import Disallowed, Fetcher, FetchError
-from corpus.gazetteer import Authority, authority_by_name, authority_by_urn
-from corpus.importer import ingest
-from corpus.metadata import OTHER, visit_type_from_label
-from corpus.store import LetterStore, is_letter_id
+from corpus.gazetteer import authority_by_name, authority_by_urn
+from corpus.importer import ingest, probable_duplicates
+from corpus.metadata import OTHER
+from corpus.sitefacts import site_facts
+from corpus.store import LetterStore
 
 Parsed = TypeVar("Parsed")
 # Fetches of one kind (pages, files) failing this many times in a row mean the site is down or refusing us.
@@ -45,6 +46,7 @@ class CrawlOptions:
     `authorities` are URNs (see resolve_authority), visited directly without the listing; `types` match a
     visit type or any part of the site's label, ignoring case; `since` keeps files published that day or
     later (and those whose date cannot be read); `limit` caps the files fetched (or planned, in a dry run).
+    A file that failed in `skip_after_failures` crawls in a row is skipped, unless `retry_failed`.
     """
 
     base_url: str = site.DEFAULT_BASE_URL
@@ -53,6 +55,8 @@ class CrawlOptions:
     since: date | None = None
     limit: int | None = None
     dry_run: bool = False
+    skip_after_failures: int = SKIP_AFTER_FAILURES
+    retry_failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,14 @@ class CrawlReport:
     pages_fetched: int = 0
     pages_not_modified: int = 0
     page_failures: list[Failure] = field(default_factory=list)
+    authorities: int = 0
     listed: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     already_stored: int = 0
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Failure] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # ids of the letters imported or updated
+    duplicates: list[str] = field(default_factory=list)
     disallowed: list[str] = field(default_factory=list)
     listed_twice: int = 0
     unknown_labels: Counter[str] = field(default_factory=Counter)
@@ -109,10 +117,15 @@ class CrawlReport:
     def failed(self) -> int:
         return len(self.failures) + len(self.page_failures)
 
+    @property
+    def read_nothing(self) -> bool:
+        """Whether the crawl could not do its work: it gave up, or read no authority's page at all."""
+        return self.stopped is not None or (self.authorities == 0 and bool(self.page_failures))
+
     def lines(self) -> list[str]:
         out = [
             f"Pages: {self.pages_fetched} fetched, {self.pages_not_modified} unchanged since the last crawl, "
-            f"{len(self.page_failures)} failed",
+            f"{len(self.page_failures)} failed; {self.authorities} authorities read",
         ]
         if self.dry_run:
             out.append(
@@ -133,6 +146,12 @@ class CrawlReport:
         )
         if self.listed_twice:
             out.append(f"Listed more than once (fetched once): {self.listed_twice}")
+        if self.skipped:
+            out.append(
+                f"Skipped, they failed in the last crawls (letters crawl --retry-failed tries them again): "
+                f"{len(self.skipped)}"
+            )
+            out += [f"  {failure.url}: {failure}" for failure in self.skipped]
         if self.disallowed:
             out.append(f"Not fetched, robots.txt disallows them: {len(self.disallowed)}")
             out += [f"  {url}" for url in self.disallowed]
@@ -258,23 +277,27 @@ class Crawler:
                 known = authority_by_urn(urn)
                 yield _Target(urn, known.name if known else f"URN {urn}", site.provider_url(base_url, urn))
             return
-        url: str | None = site.listing_url(base_url)
-        visited: set[str] = set()
+        # Paged by `start` until a page adds no authority not seen before; the total and a next link,
+        # when the page shows them, save the request for the page past the end.
         listed: dict[str, _Target] = {}
         total = None
-        while url and url not in visited:
-            visited.add(url)
+        start = 0
+        while True:
+            url = site.listing_url(base_url, start)
             try:
                 listing = self._page(url, site.parse_listing)
             except (FetchError, site.MarkupChanged) as error:
                 self._page_failed(url, f"the listing of local authorities stopped: {error}")
                 break
             total = listing.total or total
-            for link in listing.authorities:
-                if link.urn not in listed:
-                    listed[link.urn] = _Target(link.urn, link.name, link.url)
-                    yield listed[link.urn]
-            url = listing.next_url
+            new = [link for link in listing.authorities if link.urn not in listed]
+            for link in new:
+                listed[link.urn] = _Target(link.urn, link.name or f"URN {link.urn}", link.url)
+                yield listed[link.urn]
+            if not new or (total and len(listed) >= total and not listing.has_next):
+                break
+            # A site serving fewer rows than asked for must not make the crawl skip authorities.
+            start += min(site.LISTING_ROWS, len(listing.authorities))
         if total and len(listed) < total:
             self.report.warnings.append(f"the listing announced {total} authorities but linked {len(listed)}")
 
@@ -299,19 +322,19 @@ class Crawler:
             return
         self._failing_in_a_row["pages"] = 0
         self.state.forget_failure(target.url)
+        self.report.authorities += 1
         authority = authority_by_urn(target.urn)
         name = authority.name if authority else page.name or target.name
         self.notify(f"{name} (URN {target.urn}): {len(page.publications)} listed")
         for publication in page.publications:
             if self._limit_reached():
                 break
-            self._consider(publication, target.urn, name, authority)
+            self._consider(publication, target.urn, name)
 
-    def _consider(
-        self, publication: site.Publication, urn: str, name: str, authority: Authority | None
-    ) -> None:
-        file_id = publication.file_id
-        if file_id is None or not is_letter_id(file_id):
+    def _consider(self, publication: site.Publication, urn: str, name: str) -> None:
+        facts = site_facts(publication.url, publication.label, publication.published, urn, name)
+        file_id = facts.get("file_id")
+        if file_id is None:
             self._file_failed(publication.url, "not a link to a file: no file id in it")
             return
         if file_id in self._seen_files:
@@ -319,13 +342,15 @@ class Crawler:
             return
         self._seen_files.add(file_id)
         self.report.listed += 1
-        visit_type = visit_type_from_label(publication.label)
+        visit_type = facts.get("visit_type", OTHER)
         if visit_type == OTHER:
             self.report.unknown_labels[publication.label] += 1
         if not self._wanted(publication, visit_type):
             return
         if self.state.fetched(file_id) or file_id in self.store:
             self.report.already_stored += 1
+            return
+        if self._skipped_as_failing(publication.url):
             return
         if not self.fetcher.allowed(publication.url):
             self.report.disallowed.append(publication.url)
@@ -336,18 +361,15 @@ class Crawler:
                 Planned(publication.url, name, publication.label, publication.published)
             )
             return
-        facts: dict[str, Any] = {
-            "file_id": file_id,
-            "url": publication.url,
-            "label": publication.label,
-            "urn": urn,
-            "authority": name,
-            "authority_code": authority.ons_code if authority else None,
-            "region": authority.region if authority else None,
-            "visit_type": visit_type,
-            "published": publication.published,
-        }
-        self._fetch(publication, {key: value for key, value in facts.items() if value})
+        self._fetch(publication, facts)
+
+    def _skipped_as_failing(self, url: str) -> bool:
+        """Whether a file that failed in the last crawls is left alone this time (and noted as skipped)."""
+        past = self.state.past_failure(url)
+        if self.options.retry_failed or past is None or past.crawls < self.options.skip_after_failures:
+            return False
+        self.report.skipped.append(Failure(url, past.reason, past.crawls))
+        return True
 
     def _wanted(self, publication: site.Publication, visit_type: str) -> bool:
         types = [wanted.casefold() for wanted in self.options.types]
@@ -384,6 +406,8 @@ class Crawler:
             return
         self.state.record_fetched(facts["file_id"], url, outcome.letter_id, outcome.status, size)
         self.report.outcomes[outcome.status] += 1
+        if outcome.status != "unchanged":
+            self.report.stored.append(outcome.letter_id)
         self.notify(f"  {outcome.status}: {outcome.letter_id}  {publication.label} · {publication.published}")
 
     def _failed_in_a_row(self, kind: str, reason: str) -> None:
@@ -411,4 +435,6 @@ def crawl(
     """Crawl the site into `store` (see Crawler); the crawl state lives beside the store's data."""
     with CrawlState(store.data_dir) as state, fetcher or Fetcher(delay=delay, timeout=timeout) as http:
         store.sweep()
-        return Crawler(store, state, http, options, notify).run()
+        report = Crawler(store, state, http, options, notify).run()
+    report.duplicates = probable_duplicates(store, report.stored)
+    return report

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS failures (
 """
 
 PARTIAL_SUFFIX = ".part"
+# A file that failed in this many crawls in a row is skipped until a crawl is asked to retry failed files.
+SKIP_AFTER_FAILURES = 3
 
 
 class CrawlLocked(Exception):
@@ -53,6 +55,14 @@ class SeenPage:
     @property
     def validators(self) -> tuple[str | None, str | None]:
         return self.etag, self.last_modified
+
+
+@dataclass(frozen=True)
+class PastFailure:
+    """A page or file that failed: why (the last time), and in how many crawls in a row."""
+
+    reason: str
+    crawls: int
 
 
 def _now() -> str:
@@ -140,6 +150,10 @@ class CrawlState:
                 (url, reason, _now()),
             )
         return self._db.execute("SELECT attempts FROM failures WHERE url = ?", (url,)).fetchone()[0]
+
+    def past_failure(self, url: str) -> PastFailure | None:
+        row = self._db.execute("SELECT reason, attempts FROM failures WHERE url = ?", (url,)).fetchone()
+        return PastFailure(*row) if row else None
 
     def forget_failure(self, url: str) -> None:
         with self._db:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,10 +17,14 @@ from typing import Any
 from corpus.documents import MEDIA_TYPES, Document
 from corpus.extract import ExtractionError, extract_text
 from corpus.letters import FIELDS, Found, Letter
+from corpus.manifest import Manifest
 from corpus.metadata import extract_metadata
 from corpus.store import LetterStore, content_id, is_letter_id
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
+# Letters of different files with the same values of these are probably one visit published twice.
+SAME_VISIT = ("authority", "visit_type", "visit_start", "visit_end")
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,19 @@ class Reading:
 
 @dataclass
 class ImportSummary:
-    """The counts of a run and every failure with its file and reason."""
+    """The counts of a run, every failure with its file and reason, and the probable duplicates it made."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     failures: list[Outcome] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # ids of the letters imported or updated
+    duplicates: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         if outcome.status == "failed":
             self.failures.append(outcome)
+        elif outcome.status in ("imported", "updated") and outcome.letter_id:
+            self.stored.append(outcome.letter_id)
 
     @property
     def total(self) -> int:
@@ -61,9 +70,13 @@ class ImportSummary:
 def read_document(document: Document) -> Reading:
     """Extract text and metadata; the site's values win over the text's, and disagreements are kept.
 
-    Raises ExtractionError for a file that is not what it claims to be.
+    Raises ExtractionError for a file that is not what it claims to be, or that holds no text.
     """
+    if not document.content:
+        raise ExtractionError(f"{document.source} is empty (0 bytes): there is no letter in it")
     text = extract_text(document)
+    if not _WORD.search(text):
+        raise ExtractionError(f"{document.source} has no text: there is no letter in it")
     metadata = extract_metadata(text, document.filename)
     disagreements: dict[str, dict[str, Any]] = {}
     for name in FIELDS:
@@ -106,11 +119,12 @@ def _store_reading(store: LetterStore, document: Document, reading: Reading | st
     if isinstance(reading, str):
         return Outcome(document.source, "failed", reason=reading)
     # A file the site names is its own letter; an imported file continues the letter of its path or
-    # its content. A site file whose bytes were imported earlier from disk takes that letter over.
+    # its content. A site file whose bytes were imported earlier with no URL takes that letter over.
     earlier_id = store.id_for_source(document.source) or store.id_for_content(document.sha256)
     letter_id = _file_id(document) or earlier_id or content_id(document.sha256)
     previous = store.get(letter_id) or (store.get(earlier_id) if earlier_id else None)
-    if previous is not None and previous.sha256 == document.sha256:
+    same_file = previous is not None and previous.sha256 == document.sha256
+    if same_file and (previous.id == letter_id or previous.url is not None):
         return Outcome(document.source, "unchanged", previous.id)
     store.keep_original(document)
     version = {
@@ -118,6 +132,7 @@ def _store_reading(store: LetterStore, document: Document, reading: Reading | st
         "source": document.source,
         "imported": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    versions = [*(previous.versions if previous else []), *([] if same_file else [version])]
     letter = Letter(
         id=letter_id,
         text=reading.text,
@@ -126,7 +141,7 @@ def _store_reading(store: LetterStore, document: Document, reading: Reading | st
         url=document.site.get("url") or (previous.url if previous else None),
         metadata=reading.metadata,
         disagreements=reading.disagreements,
-        versions=[*(previous.versions if previous else []), version],
+        versions=versions,
     )
     store.save(letter)
     if previous is not None and previous.id != letter_id:
@@ -151,8 +166,8 @@ def find_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def _read_path(path: Path) -> Reading | str:
-    return _read_or_fail(Document(path.read_bytes(), str(path)))
+def _read_path(path: Path, site: dict[str, Any]) -> Reading | str:
+    return _read_or_fail(Document(path.read_bytes(), str(path), site))
 
 
 def import_paths(
@@ -160,10 +175,12 @@ def import_paths(
     paths: Iterable[Path],
     workers: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    manifest: Manifest | None = None,
 ) -> ImportSummary:
     """Import files and folders (recursively): unchanged files are skipped, the rest read in parallel.
 
-    `on_outcome` is called once per file as it finishes (for a progress bar).
+    With a `manifest`, each file it describes gets the site's facts from its row, as a crawl would give
+    them. `on_outcome` is called once per file as it finishes (for a progress bar).
     """
     summary = ImportSummary()
     store.sweep()
@@ -180,6 +197,8 @@ def import_paths(
         except OSError as error:
             record(Outcome(str(path), "failed", reason=f"{path}: cannot be read: {error.strerror}"))
             continue
+        if manifest is not None:
+            document = Document(document.content, document.source, manifest.facts_for(path, document.sha256))
         unchanged = _unchanged(store, document)
         if unchanged:
             record(unchanged)
@@ -191,10 +210,40 @@ def import_paths(
         readings: Iterable[Reading | str] = map(_read_or_fail, to_read)
         for document, reading in zip(to_read, readings, strict=True):
             record(_store_reading(store, document, reading))
-        return summary
-    # Workers re-read each file from its path: cheaper than pickling the bytes to them.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        readings = pool.map(_read_path, [Path(d.source) for d in to_read], chunksize=4)
-        for document, reading in zip(to_read, readings, strict=True):
-            record(_store_reading(store, document, reading))
+    else:
+        # Workers re-read each file from its path: cheaper than pickling the bytes to them.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            readings = pool.map(
+                _read_path, [Path(d.source) for d in to_read], [d.site for d in to_read], chunksize=4
+            )
+            for document, reading in zip(to_read, readings, strict=True):
+                record(_store_reading(store, document, reading))
+    summary.duplicates = probable_duplicates(store, summary.stored)
     return summary
+
+
+def probable_duplicates(store: LetterStore, letter_ids: Iterable[str]) -> list[str]:
+    """A sentence for each of these letters that has the authority, visit type and visit dates of another
+    letter (from another file): most likely one visit published, or saved, twice."""
+    wanted = set(letter_ids)
+    if not wanted:
+        return []
+    by_visit: dict[tuple[Any, ...], list[Letter]] = {}
+    for letter in store:
+        key = tuple(letter.get(name) for name in SAME_VISIT)
+        if all(key[:3]):  # authority, visit type and a first day: without them, nothing to compare
+            by_visit.setdefault(key, []).append(letter)
+    sentences = []
+    for letters in by_visit.values():
+        for letter in letters:
+            if letter.id not in wanted:
+                continue
+            for other in letters:
+                if other.id != letter.id:
+                    authority, visit_type, start, end = (letter.get(name) for name in SAME_VISIT)
+                    sentences.append(
+                        f"{letter.source} (letter {letter.id}) is probably a duplicate of {other.source} "
+                        f"(letter {other.id}): the same authority, visit type and visit dates "
+                        f"({authority}; {visit_type}; {start}{f' to {end}' if end and end != start else ''})"
+                    )
+    return sentences

@@ -1,6 +1,6 @@
-"""Ofsted's reports site as the crawler reads it: its URLs, and every CSS selector used to parse its pages.
+"""Ofsted's reports site as the crawler reads it: its URLs, and all the markup used to parse its pages.
 
-When the site's markup changes, this is the one file to edit; a selector that finds nothing raises MarkupChanged.
+Only confirmed markup is required (a page without it raises MarkupChanged); the rest is used when present.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -22,22 +22,28 @@ LISTING_PATH = (
 LISTING_ROWS = 100  # the most the site serves per page since February 2025
 PROVIDER_PATH = "/provider/44/{urn}"
 
-# The listing of all local authorities.
-RESULT = "ul.results-list > li.search-result"
-RESULT_LINK = "h3.search-result__title a[href]"
-RESULT_INFO = "ul.search-result__provider-info li"
+# Confirmed: the only markup that public scrapers running daily against the site rely on. A page
+# without it is a MarkupChanged error.
+PROVIDER_HREF = re.compile(r"^/provider/(\d+)/(\d+)/?$")  # listing: links to provider pages, anywhere
+PROVIDER_LINKS = "a[href] to /provider/<category>/<URN>"  # the same, as error messages name it
+PUBLICATION_LINK = "a.publication-link[href]"  # provider page: one link per published file
+PUBLICATION_LABEL = "span.nonvisual"  # inside it: "Children's services focused visit, pdf - 11 May 2018"
+
+# Unconfirmed (older descriptions of the site): read when present, never required.
 RESULTS_COUNT = "strong.results-count"
 NEXT_PAGE = "a.pagination__next[href]"
-
-# One authority's provider page.
 PROVIDER_NAME = "h1.heading--title"
-TIMELINE_DAY = "ol.timeline > li.timeline__day"
+TIMELINE = "ol.timeline"
+TIMELINE_DAY_CLASS = "timeline__day"  # of the <li> that holds one day's publications or events
 EVENT_DAY_CLASSES = ("timeline__day--opened", "timeline__day--registered")
-PUBLICATION_LINK = "a.publication-link[href]"
-PUBLICATION_LABEL = "span.nonvisual"
 EVENT_DATE = "p.timeline__date > time"
+# Words by which a provider page says it has published nothing (an empty timeline says it too).
+EMPTY_HISTORY = re.compile(
+    r"\bno (?:published |inspection )?(?:reports|publications|documents)\b|"
+    r"\bhas(?: not|n['’]t)(?: yet)? been inspected\b",
+    re.IGNORECASE,
+)
 
-_URN_IN_TEXT = re.compile(r"\bURN:?\s*(\d+)", re.IGNORECASE)
 _FILE_ID = re.compile(r"^(\d{1,20})(?:\.pdf)?$", re.IGNORECASE)
 # What follows the type in a link's label before its date: ", pdf", " as pdf", " (PDF)".
 _FORMAT_SUFFIX = re.compile(r"[\s,]*(?:\bas\s+)?\(?\bpdf\)?[\s,]*$", re.IGNORECASE)
@@ -51,8 +57,7 @@ class MarkupChanged(Exception):
         self.url = url
         self.selector = selector
         super().__init__(
-            f"nothing on {url} matches the selector {selector!r} ({expected}): "
-            "Ofsted's page markup may have changed"
+            f"nothing on {url} matches {selector!r} ({expected}): Ofsted's page markup may have changed"
         )
 
 
@@ -67,9 +72,12 @@ class AuthorityLink:
 
 @dataclass(frozen=True)
 class ListingPage:
+    """One page of the listing: the authorities it links to, and (when the page shows them) the total the
+    site announces and whether it links to a next page."""
+
     authorities: list[AuthorityLink]
-    next_url: str | None
     total: int | None
+    has_next: bool
 
 
 @dataclass(frozen=True)
@@ -89,12 +97,20 @@ class Publication:
 
 @dataclass(frozen=True)
 class ProviderPage:
+    """A provider page: the name in its heading (when there is one) and its publications, newest first."""
+
     name: str | None
     publications: list[Publication]
 
 
 def listing_url(base_url: str, start: int = 0) -> str:
     return base_url.rstrip("/") + LISTING_PATH.format(start=start, rows=LISTING_ROWS)
+
+
+def listing_start(url: str) -> int:
+    """The `start` of a listing page's URL: 0 for the first page."""
+    values = parse_qs(urlsplit(url).query).get("start") or ["0"]
+    return int(values[0]) if values[0].isdigit() else 0
 
 
 def provider_url(base_url: str, urn: str) -> str:
@@ -140,36 +156,32 @@ def _text(tag: Tag) -> str:
 
 
 def parse_listing(html: bytes | str, page_url: str) -> ListingPage:
-    """The authorities on one page of the listing, the next page's URL and the total the site announces."""
+    """The authorities a page of the listing links to (by their `/provider/<category>/<URN>` links).
+
+    The first page must link to at least one; a later page that links to none is past the end.
+    """
     soup = _soup(html)
-    results = soup.select(RESULT)
-    if not results:
-        raise MarkupChanged(page_url, RESULT, "the list of local authorities")
-    authorities = []
-    for result in results:
-        link = result.select_one(RESULT_LINK)
-        if link is None:
-            raise MarkupChanged(page_url, f"{RESULT} {RESULT_LINK}", "each authority's link")
+    found: dict[str, AuthorityLink] = {}
+    for link in soup.select("a[href]"):
         url = urljoin(page_url, str(link["href"]))
-        urn = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-        if not urn.isdigit():
-            info = " ".join(_text(item) for item in result.select(RESULT_INFO))
-            found = _URN_IN_TEXT.search(info)
-            if found is None:
-                raise MarkupChanged(page_url, f"{RESULT} {RESULT_INFO}", f"the URN of {_text(link)!r}")
-            urn = found.group(1)
-        authorities.append(AuthorityLink(urn=urn, name=_text(link), url=url))
-    next_link = soup.select_one(NEXT_PAGE)
+        match = PROVIDER_HREF.match(urlsplit(url).path)
+        if match is None:
+            continue
+        urn, name = match.group(2), _text(link)
+        if urn not in found or (name and not found[urn].name):
+            found[urn] = AuthorityLink(urn=urn, name=name, url=url)
+    if not found and listing_start(page_url) == 0:
+        raise MarkupChanged(page_url, PROVIDER_LINKS, "links to the local authorities")
     count = soup.select_one(RESULTS_COUNT)
     total = re.search(r"\d[\d,]*", _text(count)) if count else None
     return ListingPage(
-        authorities=authorities,
-        next_url=urljoin(page_url, str(next_link["href"])) if next_link else None,
+        authorities=list(found.values()),
         total=int(total.group(0).replace(",", "")) if total else None,
+        has_next=soup.select_one(NEXT_PAGE) is not None,
     )
 
 
-def _publication(link: Tag, page_url: str, event_date: str | None) -> Publication:
+def _publication(link: Tag, page_url: str) -> Publication:
     url = urljoin(page_url, str(link["href"]))
     hidden = link.select_one(PUBLICATION_LABEL)
     raw_label = _text(hidden) if hidden else _text(link)
@@ -178,33 +190,58 @@ def _publication(link: Tag, page_url: str, event_date: str | None) -> Publicatio
         url=url,
         file_id=file_id_from_url(url),
         label=label,
-        published=published or event_date,
+        published=published or _day_date(link),
         raw_label=raw_label,
     )
 
 
-def _event_date(day: Tag) -> str | None:
-    time = day.select_one(EVENT_DATE)
+def _timeline_day(link: Tag) -> Tag | None:
+    return link.find_parent("li", class_=TIMELINE_DAY_CLASS)
+
+
+def _day_date(link: Tag) -> str | None:
+    """The date of the timeline day a link sits in, when the page has a timeline."""
+    day = _timeline_day(link)
+    time = day.select_one(EVENT_DATE) if day else None
     if time is None:
         return None
     return parse_date(str(time.get("datetime") or "")[:10]) or parse_date(_text(time))
 
 
+def _is_event_day(day: Tag) -> bool:
+    """Whether a timeline day records an event (opened, registered) rather than publications."""
+    return any(cls in EVENT_DAY_CLASSES for cls in day.get("class") or ())
+
+
+def _is_event(link: Tag) -> bool:
+    day = _timeline_day(link)
+    return day is not None and _is_event_day(day)
+
+
 def parse_provider(html: bytes | str, page_url: str) -> ProviderPage:
-    """A provider page's name and its publications, newest first (the timeline's events are left out)."""
+    """A provider page's publications, newest first, and its name when its heading gives one.
+
+    A page with no publication link must show that nothing is published; otherwise its markup has changed.
+    """
     soup = _soup(html)
-    days = soup.select(TIMELINE_DAY)
-    if not days:
-        raise MarkupChanged(page_url, TIMELINE_DAY, "the timeline of publications")
+    links = [link for link in soup.select(PUBLICATION_LINK) if not _is_event(link)]
+    if not links and not _shows_empty_history(soup):
+        raise MarkupChanged(page_url, PUBLICATION_LINK, "the links to published files")
     name_tag = soup.select_one(PROVIDER_NAME)
-    publication_days = [
-        day for day in days if not any(cls in EVENT_DAY_CLASSES for cls in day.get("class") or ())
-    ]
-    publications = [
-        _publication(link, page_url, _event_date(day))
-        for day in publication_days
-        for link in day.select(PUBLICATION_LINK)
-    ]
-    if publication_days and not publications:
-        raise MarkupChanged(page_url, f"{TIMELINE_DAY} {PUBLICATION_LINK}", "the links to published files")
-    return ProviderPage(name=_text(name_tag) if name_tag else None, publications=publications)
+    return ProviderPage(
+        name=(_text(name_tag) or None) if name_tag else None,
+        publications=[_publication(link, page_url) for link in links],
+    )
+
+
+def _shows_empty_history(soup: BeautifulSoup) -> bool:
+    """Whether a page without publication links says it has none: in words, or by a timeline of events only.
+
+    A link to a file anywhere on it means the publication links are there under another name.
+    """
+    if any(file_id_from_url(str(link["href"])) for link in soup.select("a[href]") if "/file/" in link["href"]):
+        return False
+    timeline = soup.select_one(TIMELINE)
+    days = timeline.find_all("li", class_=TIMELINE_DAY_CLASS) if timeline else []
+    events_only = timeline is not None and all(_is_event_day(day) for day in days)
+    return events_only or bool(EMPTY_HISTORY.search(_text(soup)))

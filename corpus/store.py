@@ -141,13 +141,23 @@ class LetterStore:
             return None
 
     def delete(self, letter_id: str) -> bool:
-        """Remove a letter's record (its originals stay: they are shared by content)."""
+        """Remove a letter's record, and its original files that no other letter uses; False if it had none."""
         path = self._record_path(letter_id)
         existed = path.exists()
+        rows = self._catalog.execute("SELECT sha256 FROM versions WHERE id = ?", (letter_id,)).fetchall()
+        hashes = {row[0] for row in rows}
+        letter = self.get(letter_id) if existed else None
+        if letter is not None:
+            hashes |= {version["sha256"] for version in letter.versions}
+        # The record goes first: a crash after it leaves an unused original, never a letter without one.
         path.unlink(missing_ok=True)
         with self._catalog:
             self._catalog.execute("DELETE FROM letters WHERE id = ?", (letter_id,))
             self._catalog.execute("DELETE FROM versions WHERE id = ?", (letter_id,))
+        for sha256 in hashes:
+            if self.id_for_content(sha256) is None:
+                for original in self.original_path(sha256, "*").parent.glob(f"{sha256}.*"):
+                    original.unlink(missing_ok=True)
         return existed
 
     def __contains__(self, letter_id: str) -> bool:

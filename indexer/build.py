@@ -124,6 +124,17 @@ def _indexed_versions(ix: Any) -> dict[str, str]:
     return versions
 
 
+def letters_to_index(data_dir: Path | str) -> int | None:
+    """How many of the store's letters the index lacks or holds in another version; None when no index exists."""
+    live = generations.current_generation(data_dir)
+    if live is None:
+        return None
+    with LetterStore(data_dir) as store:
+        current = store.current_versions()
+    indexed = _indexed_versions(whoosh_index.open_dir(str(live)))
+    return sum(1 for letter_id, sha256 in current.items() if indexed.get(letter_id) != sha256)
+
+
 def _common_terms(store: LetterStore, ids: list[str]) -> frozenset[str]:
     """The frequent terms of the store, measured on an even sample of its letters."""
     step = max(1, len(ids) // COMMON_SAMPLE)

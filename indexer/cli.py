@@ -1,4 +1,4 @@
-"""The `letters` commands that build and query the index: reindex, stats, search.
+"""The `letters` commands that build and query the index: reindex, update, delete, stats, search.
 
 Each parses its options, calls the indexer's Python API and prints.
 """
@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from corpus.cli import data_dir, data_dir_option, print_damaged
+from corpus.cli import (
+    data_dir,
+    data_dir_option,
+    open_store,
+    print_crawl_report,
+    print_damaged,
+    site_options,
+)
 
 
 @click.command("reindex")
@@ -45,6 +52,92 @@ def reindex_command(ctx: click.Context, full: bool, workers: int | None, wait: b
         raise click.ClickException(str(error)) from error
     click.echo(summary.sentence())
     print_damaged(summary.damaged)
+
+
+@click.command("update")
+@data_dir_option()
+@site_options
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for indexing [all cores].")
+@click.pass_context
+def update_command(
+    ctx: click.Context,
+    base_url: str | None,
+    delay: float,
+    timeout: float,
+    skip_after: int,
+    retry_failed: bool,
+    workers: int | None,
+) -> None:
+    """Crawl Ofsted's site for new letters, then add them to the index: one command for cron or a timer.
+
+    One update runs at a time per data directory, and each run appends one line to update.log there.
+
+    \b
+    Exit status:
+        0   all well
+        1   some pages or documents failed (the next runs try them again)
+        2   could not run: the site could not be read at all, or another command held the store or index
+        75  another update is running: this one did nothing
+
+    \b
+    Example (crontab, every night at 04:17):
+        17 4 * * *  /opt/letters/.venv/bin/letters --data-dir /srv/letters update >/dev/null
+    """
+    from corpus.crawler import CrawlOptions
+    from corpus.site import DEFAULT_BASE_URL
+    from indexer.update import BUSY, UpdateBusy, update
+
+    options = CrawlOptions(
+        base_url=base_url or DEFAULT_BASE_URL, skip_after_failures=skip_after, retry_failed=retry_failed
+    )
+    try:
+        report = update(data_dir(ctx), options, delay=delay, timeout=timeout, workers=workers)
+    except UpdateBusy as error:
+        click.echo(f"Error: {error}; this update does nothing (exit status {BUSY}).", err=True)
+        ctx.exit(BUSY)
+    if report.crawl is not None:
+        print_crawl_report(report.crawl)
+    if report.reindex is not None:
+        click.echo(report.reindex.sentence())
+        print_damaged(report.reindex.damaged)
+    if report.problem:
+        click.echo(f"Error: {report.problem}", err=True)
+    click.echo(f"Logged in {data_dir(ctx) / 'update.log'}: {report.log_line()}")
+    ctx.exit(report.status)
+
+
+@click.command("delete")
+@data_dir_option()
+@click.argument("letter_ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_context
+def delete_command(ctx: click.Context, letter_ids: tuple[str, ...]) -> None:
+    """Remove letters from the store and from the search index.
+
+    Each letter's record goes, and its original file unless another letter uses it; the index is then
+    brought up to date (as letters reindex does). A crawled letter is not fetched again by later crawls;
+    importing its file again brings it back. Exits with status 1 when an id names no letter.
+
+    \b
+    Example:
+        letters delete 50172438 011afbdfbf0460e3
+    """
+    from corpus.store import is_letter_id
+    from indexer.build import ReindexBusy, reindex
+    from indexer.generations import current_generation
+
+    store = open_store(ctx)
+    ids = list(dict.fromkeys(letter_ids))
+    unknown = [letter_id for letter_id in ids if not (is_letter_id(letter_id) and store.delete(letter_id))]
+    deleted = len(ids) - len(unknown)
+    click.echo(f"Deleted {deleted} letter{'s' if deleted != 1 else ''}.")
+    for letter_id in unknown:
+        click.echo(f"  no letter has the id {letter_id!r}", err=True)
+    if deleted and current_generation(data_dir(ctx)) is not None:
+        try:
+            click.echo(reindex(data_dir(ctx), wait=True).sentence())
+        except ReindexBusy as error:
+            raise click.ClickException(f"{error} Run letters reindex then to drop the deleted letters.") from error
+    ctx.exit(1 if unknown else 0)
 
 
 @click.command("stats")
@@ -268,4 +361,4 @@ def values_command(ctx: click.Context, facet_name: str, as_json: bool) -> None:
         click.echo(f"  {count:>7,}  {value}")
 
 
-COMMANDS = (reindex_command, stats_command, search_command, values_command)
+COMMANDS = (reindex_command, update_command, delete_command, stats_command, search_command, values_command)

@@ -1,6 +1,6 @@
 """A fake Ofsted reports site for the crawler's tests: a real HTTP server on 127.0.0.1, in a thread.
 
-It serves the markup of docs/ofsted-site.md (listing, provider pages, robots.txt) and real PDFs, with faults on demand.
+It serves listing and provider pages in one of two markups, robots.txt and real PDFs, with faults on demand.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 LAST_MODIFIED = "Mon, 02 Nov 2026 09:00:00 GMT"
+# "documented": every class name docs/ofsted-site.md gives. "plain": other markup that shares only the
+# confirmed parts (links to /provider/<category>/<URN>, paging by start and rows, a.publication-link with
+# its span.nonvisual): no result count, no next link, no timeline, no heading classes.
+STYLES = ("documented", "plain")
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,12 @@ class FakeSite:
     Faults: `fail(path, *faults)` queues faults for the next requests of a path (one each);
     `always(path, fault)` applies one to every request of a path; `every_nth_fails = 10` answers every
     tenth request with a 500; `markup[urn]` replaces a provider page's HTML; `robots` is robots.txt.
+    `style` is one of STYLES; `page_size` the most authorities a listing page shows, whatever `rows` asks.
     """
 
     authorities: list[FakeAuthority]
     page_size: int = 10
+    style: str = "documented"
     robots: str = "User-agent: *\nAllow: /\n"
     every_nth_fails: int | None = None
     markup: dict[str, str] = field(default_factory=dict)
@@ -160,6 +166,8 @@ class FakeSite:
     def listing_html(self, start: int, rows: int) -> str:
         ordered = sorted(self.authorities, key=lambda a: a.name)
         shown = ordered[start : start + rows]
+        if self.style == "plain":
+            return self._plain_listing(shown)
         items = "".join(
             f'<li class="search-result"><h3 class="search-result__title">'
             f'<a href="/provider/44/{a.urn}">{html.escape(a.name)}</a></h3>'
@@ -182,18 +190,36 @@ class FakeSite:
             f"{following}</nav></body></html>"
         )
 
+    def _plain_listing(self, shown: list[FakeAuthority]) -> str:
+        cards = "".join(
+            f'<div class="card"><a class="card__link" href="{self.url}/provider/44/{a.urn}">'
+            f"<span>{html.escape(a.name)}</span></a><p>Local authority</p></div>"
+            for a in shown
+        )
+        return (
+            "<!DOCTYPE html><html><body><nav><a href=\"/\">Home</a> <a href=\"/search?level_1_types=3\">"
+            "Children's social care</a> <a href=\"/provider/\">Providers</a></nav>"
+            f"<main><h2>Find an inspection report</h2>{cards or '<p>No results found</p>'}</main></body></html>"
+        )
+
+    def _publication_link(self, file: FakeFile) -> str:
+        shown = f"{file.published.day} {file.published:%B %Y}"
+        return (
+            f'<a class="publication-link" href="{self.file_url(file)}">{html.escape(file.label)}'
+            f'<span class="nonvisual">{html.escape(file.label)}, pdf - {shown}</span></a>'
+        )
+
     def provider_html(self, authority: FakeAuthority) -> str:
         if authority.urn in self.markup:
             return self.markup[authority.urn]
-        days = []
         newest_first = sorted(authority.files, key=lambda f: f.published, reverse=True)
+        if self.style == "plain":
+            links = "".join(f"<p>{self._publication_link(f)}</p>" for f in newest_first)
+            return f"<!DOCTYPE html><html><body><h2>{html.escape(authority.name)}</h2>{links}</body></html>"
+        days = []
         for day, files in groupby(newest_first, key=lambda f: f.published):
             shown = f"{day.day} {day:%B %Y}"
-            links = "".join(
-                f'<li><a class="publication-link" href="{self.file_url(f)}">{html.escape(f.label)}'
-                f'<span class="nonvisual">{html.escape(f.label)}, pdf - {shown}</span></a></li>'
-                for f in files
-            )
+            links = "".join(f"<li>{self._publication_link(f)}</li>" for f in files)
             days.append(
                 f'<li class="timeline__day"><p class="timeline__date"><time datetime="{day.isoformat()}">'
                 f'{shown}</time></p><ul class="publications">{links}</ul></li>'
@@ -342,3 +368,26 @@ def fake_authorities(
 def _starts_like_pdf(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(4) == b"%PDF"
+
+
+def authorities_serving(rows: list[dict[str, str]]) -> list[FakeAuthority]:
+    """Authorities publishing exactly these manifest rows' files, each under its real Ofsted file id."""
+    by_urn: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_urn.setdefault(row["urn"], []).append(row)
+    return [
+        FakeAuthority(
+            urn,
+            urn_rows[0]["local_authority"],
+            [
+                FakeFile(
+                    file_id=row["source_url"].rsplit("/", 1)[-1],
+                    path=Path(row["file"]),
+                    label=row["site_label"],
+                    published=date.fromisoformat(row["published"]),
+                )
+                for row in urn_rows
+            ],
+        )
+        for urn, urn_rows in sorted(by_urn.items())
+    ]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fakesite import (
+    STYLES,
     Cut,
     FakeAuthority,
     FakeSite,
@@ -28,7 +29,7 @@ from fakesite import (
 
 from corpus.crawler import CrawlOptions, CrawlReport, crawl
 from corpus.fetcher import Fetcher
-from corpus.site import MarkupChanged, parse_provider, split_label
+from corpus.site import MarkupChanged, parse_listing, parse_provider, split_label
 from corpus.store import LetterStore
 from letters.cli import main
 
@@ -77,18 +78,24 @@ def small(manifest: list[dict[str, str]]) -> list[FakeAuthority]:
 # The whole site ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("style", STYLES)
 def test_a_full_crawl_stores_every_document_with_the_sites_metadata_and_a_second_fetches_none(
-    manifest: list[dict[str, str]], data_dir: Path
+    manifest: list[dict[str, str]], data_dir: Path, style: str
 ) -> None:
     authorities = fake_authorities(manifest, 30, per_authority=1)
     rows = {row["file"]: row for row in manifest}
-    with FakeSite(authorities, page_size=12) as site:
+    with FakeSite(authorities, page_size=12, style=style) as site:
         files = site.files
         report = run_crawl(site, data_dir)
 
         assert report.failures == [] and report.page_failures == []
         assert report.new == len(files) == 30
-        assert report.pages_fetched == 3 + len(authorities)  # listing in three pages, then each authority
+        # The listing in three pages of 12, 12 and 6. Without a result count or a next link to say that
+        # the third is the last, a fourth page adds no authority and ends the listing.
+        listing_pages = 3 if style == "documented" else 4
+        assert site.paths("/search") == ["/search"] * listing_pages
+        assert report.pages_fetched == listing_pages + len(authorities)
+        assert report.authorities == len(authorities)
         with LetterStore(data_dir) as store:
             assert store.ids() == file_ids(authorities)
             for authority in authorities:
@@ -275,20 +282,89 @@ def test_a_provider_page_whose_markup_changed_stops_that_authority_with_a_senten
 ) -> None:
     changed = small[1]
     with FakeSite(small) as site:
+        # The timeline is still there, but the links to files have lost their class.
         site.markup[changed.urn] = (
-            '<html><body><h1 class="heading--title">Somewhere</h1><div class="reports-list">'
-            '<a class="report" href="/v1/file/1">Report</a></div></body></html>'
+            '<html><body><h1 class="heading--title">Somewhere</h1><ol class="timeline">'
+            '<li class="timeline__day"><a class="report" href="/v1/file/1">Report</a></li></ol></body></html>'
         )
         code, output = run_cli(site, data_dir)
     assert code == 1
     assert (
-        f"{changed.name}: stopped, nothing on {site.url}/provider/44/{changed.urn} matches the selector "
-        "'ol.timeline > li.timeline__day' (the timeline of publications): "
-        "Ofsted's page markup may have changed"
+        f"{changed.name}: stopped, nothing on {site.url}/provider/44/{changed.urn} matches "
+        "'a.publication-link[href]' (the links to published files): Ofsted's page markup may have changed"
     ) in output
     assert "0 failed" not in output.splitlines()[0]
     expected = {f.file_id for a in (small[0], small[2]) for f in a.files}
     assert stored_ids(data_dir) == sorted(expected)
+
+
+def test_a_listing_without_a_provider_link_stops_the_crawl_with_a_sentence(data_dir: Path) -> None:
+    with FakeSite([], style="plain") as site:
+        code, output = run_cli(site, data_dir)
+        assert site.paths("/provider/") == []
+    assert code == 1
+    assert (
+        "the listing of local authorities stopped: nothing on "
+        f"{site.url}/search?q=&location=&lat=&lon=&radius=&level_1_types=3&level_2_types%5B%5D=12&start=0&rows=100 "
+        "matches 'a[href] to /provider/<category>/<URN>' (links to the local authorities): "
+        "Ofsted's page markup may have changed"
+    ) in output
+
+
+def test_a_provider_page_with_only_the_confirmed_parts_is_crawled(
+    small: list[FakeAuthority], data_dir: Path
+) -> None:
+    bare = small[0]
+    with FakeSite(small) as site:
+        site.markup[bare.urn] = "".join(
+            f'<a class="publication-link" href="{site.file_url(f)}"><span class="nonvisual">{f.label}, pdf - '
+            f"{f.published.day} {f.published:%B %Y}</span></a>"
+            for f in bare.files
+        )
+        report = run_crawl(site, data_dir)
+    assert report.failed == 0 and report.authorities == 3
+    with LetterStore(data_dir) as store:
+        letter = store.get(bare.files[0].file_id)
+    assert letter.metadata["published"].value == bare.files[0].published.isoformat()
+    assert letter.metadata["visit_type"].origin == letter.metadata["authority"].origin == "site"
+    assert letter.get("authority") == bare.name
+
+
+def test_an_authority_the_gazetteer_does_not_know_is_named_by_its_link_in_the_listing(
+    small: list[FakeAuthority], data_dir: Path
+) -> None:
+    newcomer = FakeAuthority("9100001", "Newtown Borough Council", [replace(small[0].files[0], file_id="40000999")])
+    with FakeSite([newcomer], style="plain") as site:
+        report = run_crawl(site, data_dir)
+    assert report.failed == 0 and report.new == 1
+    with LetterStore(data_dir) as store:
+        letter = store.get("40000999")
+    assert letter.metadata["authority"].value == "Newtown Borough Council"
+    assert letter.metadata["urn"].value == "9100001"
+
+
+def test_a_file_that_failed_in_three_crawls_is_skipped_with_a_note_until_retry_failed(
+    small: list[FakeAuthority], data_dir: Path
+) -> None:
+    with FakeSite(small) as site:
+        broken = site.files[0]
+        site.always(broken.url_path, Truncated())
+        for _ in range(3):
+            code, output = run_cli(site, data_dir)
+            assert code == 1 and f"{site.file_url(broken)}: truncated PDF" in output
+        assert site.paths(broken.url_path) == [broken.url_path] * 3
+
+        code, output = run_cli(site, data_dir)
+        assert code == 0, output
+        assert site.paths(broken.url_path) == [broken.url_path] * 3, "a file failing for good was fetched again"
+        assert "Skipped, they failed in the last crawls (letters crawl --retry-failed tries them again): 1" in output
+        assert f"  {site.file_url(broken)}: truncated PDF" in output and "(failed in 3 crawls so far)" in output
+
+        site.always(broken.url_path, None)  # the site mended it
+        code, output = run_cli(site, data_dir, "--retry-failed")
+        assert code == 0, output
+        assert len(site.paths(broken.url_path)) == 4
+    assert broken.file_id in stored_ids(data_dir)
 
 
 def test_the_same_file_listed_twice_is_fetched_and_stored_once(small: list[FakeAuthority], data_dir: Path) -> None:
@@ -437,7 +513,7 @@ def test_timeline_days_without_publication_links_are_a_markup_change() -> None:
         '<ol class="timeline"><li class="timeline__day"><p class="timeline__date"><time>2 May 2024</time></p>'
         '<a class="download" href="https://files.example/v1/file/7">Focused visit</a></li></ol>'
     )
-    with pytest.raises(MarkupChanged, match=r"'ol.timeline > li.timeline__day a.publication-link\[href\]'"):
+    with pytest.raises(MarkupChanged, match=r"matches 'a.publication-link\[href\]' \(the links to published files\)"):
         parse_provider(page, "https://reports.example/provider/44/1")
 
 
@@ -447,3 +523,46 @@ def test_a_timeline_with_only_events_has_no_publications_and_is_no_error() -> No
         '<li class="timeline__day timeline__day--registered"><p>Registered</p></li></ol>'
     )
     assert parse_provider(page, "https://reports.example/provider/44/2").publications == []
+
+
+def test_a_provider_page_with_only_the_confirmed_parts_is_read() -> None:
+    page = (
+        '<a class="publication-link" href="https://files.example/v1/file/50012345">Download'
+        "<span class=\"nonvisual\">Children's services focused visit, pdf - 11 May 2018</span></a>"
+        '<a class="publication-link" href="/v1/file/2760660"><span class="nonvisual">'
+        "Children's  services inspection as pdf - 3 Sept 2009</span></a>"
+    )
+    provider = parse_provider(page, "https://reports.example/provider/44/80426")
+    assert provider.name is None
+    assert [(p.url, p.file_id, p.label, p.published) for p in provider.publications] == [
+        ("https://files.example/v1/file/50012345", "50012345", "Children's services focused visit", "2018-05-11"),
+        ("https://reports.example/v1/file/2760660", "2760660", "Children's services inspection", "2009-09-03"),
+    ]
+
+
+def test_a_provider_page_that_says_it_has_published_nothing_is_no_error() -> None:
+    page = "<main><h2>Newtown</h2><p>There are no published reports for this provider.</p></main>"
+    assert parse_provider(page, "https://reports.example/provider/44/3").publications == []
+
+
+def test_a_provider_page_with_no_publication_link_and_no_word_about_it_is_a_markup_change() -> None:
+    page = '<main><h2>Newtown</h2><ul class="documents"><li>Focused visit, 2 May 2024</li></ul></main>'
+    with pytest.raises(MarkupChanged, match=r"nothing on https://reports.example/provider/44/4 matches"):
+        parse_provider(page, "https://reports.example/provider/44/4")
+
+
+def test_the_listing_is_read_from_provider_links_anywhere_and_its_first_page_must_have_some() -> None:
+    page = (
+        '<a href="/provider/">All providers</a><table><tr><td><a href="/provider/44/80426">Barnsley</a></td>'
+        '<td><a href="https://reports.example/provider/44/80426/">view</a></td></tr>'
+        '<tr><td><a href="/provider/44/9100001"><img alt=""></a> <a href="/provider/44/9100001">Newtown</a></td>'
+        '</tr></table><a href="/search?start=100&amp;rows=100">More</a>'
+    )
+    listing = parse_listing(page, "https://reports.example/search?q=&start=0&rows=100")
+    assert [(a.urn, a.name) for a in listing.authorities] == [("80426", "Barnsley"), ("9100001", "Newtown")]
+    assert listing.total is None and listing.has_next is False
+
+    empty = "<main><p>No results found</p></main>"
+    assert parse_listing(empty, "https://reports.example/search?q=&start=200&rows=100").authorities == []
+    with pytest.raises(MarkupChanged, match=r"matches 'a\[href\] to /provider/<category>/<URN>'"):
+        parse_listing(empty, "https://reports.example/search?q=&start=0&rows=100")
