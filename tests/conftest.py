@@ -10,6 +10,11 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-requests", type=int, default=600, dest="fuzz_requests",
+                     help="How many seeded random requests tests/test_fuzz.py sends (default 600).")
+
+
 def shared_path() -> Path:
     return Path(os.environ.get("LETTERS_SHARED", PROJECT_ROOT.parent / "shared")).resolve()
 

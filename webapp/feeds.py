@@ -25,11 +25,15 @@ def atom_feed(params: SearchParams, hits: Iterable[Any]) -> bytes:
     """The feed document for `params`, with one entry per hit (newest first, as given)."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    page_url = url_for("search.search_page", _external=True) + path_with_removed_args(
-        "", request.args, ["page", "per_page", "sort"])
+    # Both addresses are rebuilt from the parsed arguments: request.url cannot be read for every Host
+    # header a client may send (werkzeug raises UnicodeError on "xn--zz"), and arguments the feed
+    # ignores make no other feed.
+    ignored = ["page", "per_page", "sort"]
+    page_url = url_for("search.search_page", _external=True) + path_with_removed_args("", request.args, ignored)
+    feed_url = url_for("api.search_atom", _external=True) + path_with_removed_args("", request.args, ignored)
     _add(feed, "title", f"Ofsted letters: {describe(params)}")
-    _add(feed, "id", request.url)
-    _add(feed, "link", href=request.url, rel="self", type="application/atom+xml")
+    _add(feed, "id", feed_url)
+    _add(feed, "link", href=feed_url, rel="self", type="application/atom+xml")
     _add(feed, "link", href=page_url, rel="alternate", type="text/html")
     author = _add(feed, "author")
     _add(author, "name", "Ofsted (letters indexed by the letters project)")

@@ -162,7 +162,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def _is_year(value: str) -> bool:
-    return value.isascii() and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR
+    # The length check first: int() refuses strings of thousands of digits with a ValueError.
+    return value.isascii() and value.isdigit() and len(value) <= 4 and FIRST_YEAR <= int(value) <= LAST_YEAR
 
 
 def _parse_date(raw: str, parameter: str, label: str, problems: list[Problem]) -> date | None:
@@ -184,7 +185,7 @@ def _parse_int(raw: str, parameter: str, what: str, lowest: int, highest: int, d
     raw = raw.strip()
     if not raw:
         return default
-    if raw.isascii() and raw.isdigit() and lowest <= int(raw) <= highest:
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(highest)) and lowest <= int(raw) <= highest:
         return int(raw)
     problems.append(
         Problem(parameter, f"“{raw[:40]}” is not {what} we can show: give a whole number from "
