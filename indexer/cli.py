@@ -79,9 +79,6 @@ def stats_command(ctx: click.Context) -> None:
 
 
 def _print_results(results) -> None:
-    import html
-    import re
-
     shown_to = min(results.total, (results.page - 1) * results.per_page + len(results.hits))
     click.secho(
         f"{results.total:,} letters; page {results.page} of {results.pages} "
@@ -99,14 +96,7 @@ def _print_results(results) -> None:
         click.echo(f"  [{hit.id}]")
         if details:
             click.echo(f"   {details}")
-        pieces = re.split(r"(<mark>.*?</mark>)", hit.snippet)
-        line = "".join(
-            click.style(html.unescape(piece[6:-7]), fg="red", bold=True)
-            if piece.startswith("<mark>")
-            else html.unescape(piece)
-            for piece in pieces
-        )
-        click.echo(f"   {line}")
+        click.echo(f"   {_coloured(hit.snippet_text, hit.snippet_spans)}")
         if hit.url:
             click.echo(f"   {hit.url}")
     for name, values in results.facets.items():
@@ -116,6 +106,15 @@ def _print_results(results) -> None:
             click.echo()
             click.secho(f"{name.replace('_', ' ')}: ", bold=True, nl=False)
             click.echo(shown + more)
+
+
+def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with its spans in bold red (plain where the output is no terminal)."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], click.style(text[start:end], fg="red", bold=True)]
+        at = end
+    return "".join([*pieces, text[at:]])
 
 
 @click.command("search")

@@ -29,7 +29,7 @@ from indexer.facets import FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.schema import FACETS, SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
-from indexer.snippets import make_snippet, match_spans
+from indexer.snippets import make_snippet, marked_html, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
@@ -65,10 +65,15 @@ class Hit:
     inspectors: list[str]
     url: str | None
     score: float | None  # None when sorted by date
-    snippet: str  # safe HTML: escaped text with <mark> around matches
+    snippet_text: str  # the passage that best shows why the letter matched, plain text
+    snippet_spans: list[tuple[int, int]]  # (start, end) of each match in snippet_text
 
     def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON; `snippet` is the passage as safe HTML with <mark> around the matches."""
         record = asdict(self)
+        del record["snippet_text"], record["snippet_spans"]
+        record.update(snippet=marked_html(self.snippet_text, self.snippet_spans), snippet_text=self.snippet_text,
+                      snippet_spans=[list(span) for span in self.snippet_spans])
         for name in ("published", "visit_start", "visit_end"):
             record[name] = record[name].isoformat() if record[name] else None
         if record["score"] is not None:
@@ -339,6 +344,7 @@ class LetterIndex:
             segment, local = self._leaf(searcher, docnum)
             spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
         shown = stored.get("display", {})
+        snippet_text, snippet_spans = make_snippet(text, spans)
         return Hit(
             id=stored["id"],
             title=shown.get("title"),
@@ -351,7 +357,8 @@ class LetterIndex:
             inspectors=list(shown.get("inspectors") or []),
             url=shown.get("url"),
             score=score,
-            snippet=make_snippet(text, spans),
+            snippet_text=snippet_text,
+            snippet_spans=snippet_spans,
         )
 
     # Did you mean --------------------------------------------------------------------------------

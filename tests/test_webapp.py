@@ -35,7 +35,7 @@ HOSTILE_TITLE = "<script>alert('title')</script> Focused visit to Leeds"
 HOSTILE_INSPECTOR = "Zed <b>Bold</b> O'Person"
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIT_KEYS = {"id", "title", "authority", "authority_code", "visit_type", "published", "visit_start",
-            "visit_end", "inspectors", "url", "score", "snippet"}
+            "visit_end", "inspectors", "url", "score", "snippet", "snippet_text", "snippet_spans"}
 LETTERS = Path(sys.executable).with_name("letters")
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 
@@ -479,7 +479,7 @@ def test_csv_has_every_matching_row_with_the_json_columns(client):
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == total and len({row["id"] for row in rows}) == total
-    assert set(rows[0]) == HIT_KEYS - {"snippet"}
+    assert set(rows[0]) == HIT_KEYS - {"snippet", "snippet_text", "snippet_spans"}
     hostile = next(row for row in csv.DictReader(io.StringIO(
         client.get("/search.csv?q=zebrafinch").get_data(as_text=True))))
     assert hostile["title"] == HOSTILE_TITLE and hostile["inspectors"] == HOSTILE_INSPECTOR

@@ -15,6 +15,7 @@ from flask import request, url_for
 
 from webapp.formatting import external_url
 from webapp.params import FACETS, SearchParams
+from webapp.text import marked_snippet
 from webapp.urls import path_with_removed_args
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -54,7 +55,10 @@ def atom_feed(params: SearchParams, hits: Iterable[Any]) -> bytes:
         if hit.visit_type:
             _add(entry, "category", term=hit.visit_type)
         summary = " · ".join(filter(None, [hit.authority, hit.visit_type]))
-        _add(entry, "summary", hit.snippet or summary, type="html" if hit.snippet else "text")
+        if hit.snippet_text:
+            _add(entry, "summary", marked_snippet(hit), type="html")
+        else:
+            _add(entry, "summary", summary, type="text")
     updated.text = (newest or datetime(2000, 1, 1, tzinfo=UTC)).isoformat()
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 

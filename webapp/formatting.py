@@ -55,6 +55,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.text import marked_snippet
+
+    app.add_template_filter(marked_snippet)
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
     app.add_template_filter(number)
