@@ -179,7 +179,12 @@ class LetterIndex:
                     f"The index in {self.data_dir} was built by another version of letters: "
                     "run `letters reindex` to rebuild it."
                 )
-            searcher = whoosh_index.open_dir(str(generation)).searcher()
+            try:
+                searcher = generations.open_index(generation).searcher()
+            except generations.UnreadableIndex as error:
+                raise IndexMissing(
+                    f"The index in {self.data_dir} needs a rebuild: {error}. Run `letters reindex` to rebuild it."
+                ) from None
             table = FacetTable(searcher)
             if self._searcher is not None:
                 self._searcher.close()
