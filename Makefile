@@ -6,7 +6,7 @@ DEMO_DIR ?= demo-data
 DEMO_COUNT ?= 300
 SHARED ?= ../shared
 
-.PHONY: install test lint bench demo chromium clean
+.PHONY: install test test-fast lint bench demo chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ chromium:
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	LETTERS_SHARED=$(SHARED) $(BIN)/pytest
+
+# Every test that does not read ../shared (tests using the shared_dir fixture are marked `corpus`).
+test-fast: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not corpus"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
