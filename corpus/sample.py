@@ -177,7 +177,7 @@ def _working_days(start: date, count: int) -> date:
 
 
 def generate_letters(count: int, seed: int = 0, kind: str = "all") -> Iterator[Letter]:
-    """`count` fictional letters, ids sample-000001…; the same count, seed and kind give the same letters.
+    """`count` fictional letters (ids: see sample_id); the same count, seed and kind give the same letters.
 
     Letter n depends only on (seed, kind, n): a larger count extends a smaller one.
     kind "all" mixes every visit type, full reports included; "letters" leaves reports out.
@@ -189,6 +189,12 @@ def generate_letters(count: int, seed: int = 0, kind: str = "all") -> Iterator[L
     return _letters(count, seed, kind)
 
 
+def sample_id(seed: int, kind: str, number: int) -> str:
+    """Letter `number`'s id: sample-000001… for seed 0 of kind all (the demo's), else with the seed and kind in it
+    (sample-s7-000001, sample-s7-letters-000001), so that another seed or kind adds letters beside the others."""
+    return "-".join(["sample", *([f"s{seed}"] if seed else []), *([kind] if kind != "all" else []), f"{number:06d}"])
+
+
 def _letters(count: int, seed: int, kind: str) -> Iterator[Letter]:
     authorities = all_authorities()
     types = [name for name in TYPE_SHARES if kind == "all" or name not in REPORT_TYPES]
@@ -196,7 +202,8 @@ def _letters(count: int, seed: int, kind: str) -> Iterator[Letter]:
     for number in range(1, count + 1):
         rng = random.Random(f"letters-sample:{seed}:{kind}:{number}")
         visit_type = rng.choices(types, weights=type_weights)[0]
-        writer = _Writer(rng, phrase_tables(), rng.choice(authorities), visit_type, seed, number)
+        writer = _Writer(rng, phrase_tables(), rng.choice(authorities), visit_type, seed, number,
+                         sample_id(seed, kind, number))
         yield writer.letter()
 
 
@@ -229,7 +236,7 @@ class _Writer:
 
     def __init__(
         self, rng: random.Random, tables: dict[str, _Table], authority: Authority, visit_type: str,
-        seed: int, number: int,
+        seed: int, number: int, letter_id: str,
     ) -> None:
         self.rng = rng
         self.tables = tables
@@ -238,6 +245,7 @@ class _Writer:
         self.visit_type = visit_type
         self.seed = seed
         self.number = number
+        self.letter_id = letter_id
         self.grade = rng.choices(GRADES, weights=GRADE_SHARES)[0]
         self.strength = STRENGTH[self.grade]
         self.metadata: dict[str, object] = {}
@@ -452,7 +460,7 @@ class _Writer:
             **self.metadata,
         }
         return Letter(
-            id=f"sample-{self.number:06d}",
+            id=self.letter_id,
             text=text,
             source=f"sample:{self.seed}:{self.number}",
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
