@@ -12,44 +12,14 @@ from pathlib import PurePath
 from corpus import dates, people
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
-
-FOCUSED = "Focused visit"
-MONITORING = "Monitoring visit"
-ANNUAL = "Annual engagement meeting"
-JTAI = "Joint targeted area inspection"
-INSPECTION = "Children's services inspection"
-SEND = "Area SEND inspection"
-OTHER = "Other"
-
-# Ofsted's site labels and title words, most specific first; the first that a label or title contains wins.
-# Every full inspection is a "Children's services inspection": ILACS, SIF (with its LSCB review), and the
-# 2009–13 inspections of safeguarding, looked after children and arrangements for the protection of children.
-_TYPE_WORDS = (
-    (FOCUSED, r"focus(?:s)?ed visit"),
-    (MONITORING, r"monitoring (?:visit|inspection)"),
-    (ANNUAL, r"annual (?:engagement|conversation)"),
-    (JTAI, r"joint targeted area inspection|\bjtai\b|joint area child protection|"
-           r"joint inspection of (?:the )?(?:multi-agency|child protection)"),
-    (SEND, r"\bsend\b|special educational needs"),
-    (INSPECTION, r"inspection of (?:local authority )?children['’]?s services|children['’]?s services inspection|"
-                 r"\bilacs\b|single inspection|inspection of services for children|"
-                 r"children['’]?s social care|looked after children|safeguarding|protection of children|"
-                 r"contact,? referral and assessment|^(?:(?:annual )?unannounced |re-? ?)?inspection of"),
-)
-
-
-def _type_in(words: str) -> str | None:
-    for visit_type, pattern in _TYPE_WORDS:
-        if re.search(pattern, words, re.IGNORECASE):
-            return visit_type
-    return None
+from corpus.visittypes import ANNUAL, FOCUSED, INSPECTION, JTAI, MONITORING, OTHER, REPORTS, SEND, type_named_in
 
 
 def visit_type_from_label(label: str) -> str:
     """The visit type a site label names ("Children's services focused visit, pdf - 11 May 2018"); else "Other"."""
     words = " ".join(label.split())
     words = re.sub(r",?\s*(?:as\s+)?pdf\b.*$", "", words, flags=re.IGNORECASE)
-    return _type_in(words) or OTHER
+    return type_named_in(words) or OTHER
 
 
 # A title line's first words: the kinds of document this project reads.
@@ -123,7 +93,7 @@ _LETTER_OR_REPORT = re.compile(
 
 def find_visit_type(text: str, title: str | None) -> str | None:
     """The kind of document: from its title, else its opening words, else "Other" for an unknown letter."""
-    if title and (visit_type := _type_in(title)):
+    if title and (visit_type := type_named_in(title)):
         return visit_type
     salutation = _SALUTATION.search(text[:_HEAD_CHARS])
     start = salutation.start() if salutation else 0
@@ -152,13 +122,11 @@ _ARRANGEMENTS = re.compile(
 _FOCUS_TAIL = re.compile(r",?\s+(?:in accordance with|in line with|under)\s+the\s+.*$", re.IGNORECASE)
 # A list of bullets after "with a particular focus on:" is the visit's detail, not its focus.
 _FOCUS_LIST = re.compile(r"(?:,?\s+(?:with|which included|focusing|in particular)\b[^,]*?)?:?\s*[◼•\uf06e\uf0b7].*$")
-# Full reports mention past visits' arrangements in passing: only a visit letter states its own focus.
-_REPORT_TYPES = {INSPECTION, SEND}
 
 
 def find_focus(text: str, visit_type: str | None = None) -> str | None:
     """What a visit looked at: the words after "Inspectors looked at the local authority's arrangements for"."""
-    if visit_type in _REPORT_TYPES:
+    if visit_type in REPORTS:  # reports mention past visits' arrangements in passing: only a letter states its own
         return None
     flat = " ".join(text[: _HEAD_CHARS * 2].replace("\ufffe", "-").split())
     for cue in _FOCUS.finditer(flat):

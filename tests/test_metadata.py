@@ -333,3 +333,18 @@ def test_a_sentence_wrapped_at_inspection_of_is_not_taken_for_a_title():
     found = values(extract_metadata(wrapped))
     assert (found["visit_type"], found["authority"]) == ("Annual engagement meeting", "Hartlepool")
     assert "title" not in found
+
+
+def test_one_table_of_visit_types_names_every_type_everywhere() -> None:
+    from corpus.sample import START_RANGES, TYPE_SHARES
+    from corpus.visittypes import OTHER, TYPES, type_named_in
+
+    names = {visit_type.name for visit_type in TYPES}
+    assert set(VISIT_TYPES) == set(TYPE_SHARES) == set(START_RANGES) == names
+    for visit_type in TYPES:
+        # A composed title reads back as its own type, so a letter keeps its type when re-read.
+        composed = visit_type.title.format(authority="Anytown")
+        assert (type_named_in(composed) or OTHER) == visit_type.name, composed
+        if visit_type.name != OTHER:
+            label = f"Children's services {visit_type.name.lower()}, pdf - 2 May 2019"
+            assert visit_type_from_label(label) == visit_type.name, label

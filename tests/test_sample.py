@@ -18,12 +18,12 @@ from corpus.letters import FIELDS, VISIT_TYPES, Letter
 from corpus.sample import (
     COVID_FOCUS,
     FOCUS_AREAS,
-    REPORT_TYPES,
     TITLE_PREFIX,
     generate_letters,
     inspector_pool,
 )
 from corpus.store import LetterStore
+from corpus.visittypes import REPORTS as REPORT_TYPES
 from letters.cli import main
 
 COUNT = 300
