@@ -38,7 +38,11 @@ FIELDS = (
 VISIT_TYPES = NAMES  # every visit type's name: the table is corpus.visittypes
 
 # Where a field's value came from ("generated": the fictional sample); a later origin wins over an earlier one.
-ORIGINS = ("generated", "filename", "text", "site")
+# "composed" (a title made from the other fields for a document with no title line) comes first: any title a
+# document or the site gives beats it.
+ORIGINS = ("composed", "generated", "filename", "text", "site")
+# What a page or list shows for a document with neither a title nor the fields to compose one: never its id.
+UNTITLED = "Untitled document"
 
 
 @dataclass(frozen=True)

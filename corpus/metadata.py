@@ -6,13 +6,26 @@ Each field comes with its origin; the file name only fills fields the text leave
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from corpus import dates, people
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
-from corpus.visittypes import ANNUAL, FOCUSED, INSPECTION, JTAI, MONITORING, OTHER, REPORTS, SEND, type_named_in
+from corpus.visittypes import (
+    ANNUAL,
+    BY_NAME,
+    FOCUSED,
+    INSPECTION,
+    JTAI,
+    MONITORING,
+    OTHER,
+    REPORTS,
+    SEND,
+    type_named_in,
+)
 
 
 def visit_type_from_label(label: str) -> str:
@@ -187,6 +200,26 @@ def extract_metadata(text: str, filename: str = "") -> dict[str, Found]:
         if name not in metadata or metadata[name].value == OTHER:
             metadata[name] = Found(value, "filename")
     return {name: metadata[name] for name in FIELDS if name in metadata}
+
+
+def compose_title(fields: Mapping[str, Any]) -> str | None:
+    """A title for a document with no title line, from its fields: "Annual engagement meeting with Stockton-on-Tees,
+    16 July 2018" (its type's composed title, then the visit's first day or the letter's date); None without an
+    authority or a known type."""
+    visit_type = BY_NAME.get(fields.get("visit_type") or OTHER, BY_NAME[OTHER])
+    authority = fields.get("authority")
+    if authority:
+        title = visit_type.title.format(authority=authority)
+    elif visit_type.name != OTHER:
+        title = visit_type.name
+    else:
+        return None
+    when = str(fields.get("visit_start") or fields.get("published") or "")
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return title
+    return f"{title}, {day.day} {day:%B %Y}"
 
 
 def _iso(day: date | None) -> str | None:

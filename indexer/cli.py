@@ -12,6 +12,7 @@ from datetime import datetime
 import click
 
 from corpus.cli import data_dir, data_dir_option, print_damaged
+from corpus.letters import UNTITLED
 
 
 @click.command("reindex")
@@ -92,7 +93,7 @@ def _print_results(results) -> None:
         when = hit.visit_start or hit.published
         details = " · ".join(str(part) for part in (hit.authority, hit.visit_type, when) if part)
         click.echo()
-        click.secho(f"{number}. {hit.title or hit.id}", bold=True, nl=False)
+        click.secho(f"{number}. {hit.title or UNTITLED}", bold=True, nl=False)
         click.echo(f"  [{hit.id}]")
         if details:
             click.echo(f"   {details}")

@@ -556,3 +556,29 @@ def test_a_running_site_follows_a_reindex(tmp_path):
     letters(data_dir, "reindex")
     assert client.get("/healthz").get_json()["letters"] == 30
     assert shown_total(soup_of(client.get("/"))) == 30
+
+
+def test_a_letter_without_a_title_never_shows_its_id_as_one(tmp_path):
+    data_dir = tmp_path / "data"
+    untitled = {
+        "0123456789abcdef": {"title": Found("Annual engagement meeting with Leeds, 3 June 2019", "composed"),
+                             "authority": Found("Leeds", "text"),
+                             "visit_type": Found("Annual engagement meeting", "text")},
+        "fedcba9876543210": {},
+    }
+    with LetterStore(data_dir) as store:
+        for letter_id, metadata in untitled.items():
+            text = f"Dear Director\n\nA letter about wombats, number {letter_id}."
+            store.save(Letter(id=letter_id, text=text, source=f"test:{letter_id}",
+                              sha256=hashlib.sha256(text.encode()).hexdigest(), metadata=metadata))
+    letters(data_dir, "reindex")
+    client = create_app(data_dir, {"TESTING": True}).test_client()
+    titles = [link.get_text(strip=True) for link in soup_of(client.get("/?q=wombats")).select(".hit__title a")]
+    assert sorted(titles) == ["Annual engagement meeting with Leeds, 3 June 2019", "Untitled document"]
+    composed = soup_of(client.get("/letters/0123456789abcdef"))
+    assert "its title is composed" in composed.get_text()
+    bare = soup_of(client.get("/letters/fedcba9876543210"))
+    assert bare.select_one("h1").get_text(strip=True) == "Untitled document"
+    assert "fedcba9876543210" not in bare.select_one("title").get_text()
+    feed = client.get("/search.atom?q=wombats").get_data(as_text=True)
+    assert "<title>Untitled document</title>" in feed

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 from flask import request, url_for
 
-from webapp.formatting import external_url
+from webapp.formatting import external_url, shown_title
 from webapp.params import FACETS, SearchParams
 from webapp.text import marked_snippet
 from webapp.urls import path_with_removed_args
@@ -46,7 +46,7 @@ def atom_feed(params: SearchParams, hits: Iterable[Any]) -> bytes:
         newest = max(newest or when, when)
         page = url_for("search.letter_page", letter_id=hit.id, _external=True)
         entry = _add(feed, "entry")
-        _add(entry, "title", hit.title or hit.id)
+        _add(entry, "title", shown_title(hit.title))
         _add(entry, "id", page)
         _add(entry, "updated", when.isoformat())
         _add(entry, "link", href=page, rel="alternate", type="text/html")
