@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-data
 DEMO_COUNT ?= 300
+PORT ?= 8000
 SHARED ?= ../shared
 
 .PHONY: install test test-fast lint bench demo chromium clean
@@ -45,12 +46,15 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	LETTERS_SHARED=$(SHARED) $(BIN)/python -m benchmarks
 
+# A taken port is said first, before a minute of sampling and indexing: the same check `letters serve` makes.
 demo: install
+	@$(BIN)/python -c 'import socket; socket.create_server(("127.0.0.1", $(PORT))).close()' 2>/dev/null || { \
+	  echo "make demo: cannot listen on 127.0.0.1:$(PORT) (in use, or not a port); choose another, e.g. make demo PORT=8001" >&2; exit 1; }
 	@if [ ! -d "$(DEMO_DIR)/letters" ]; then \
-	  $(BIN)/letters --data-dir $(DEMO_DIR) sample --count $(DEMO_COUNT); fi
-	$(BIN)/letters --data-dir $(DEMO_DIR) reindex
-	@echo "Open http://127.0.0.1:8000/ in a browser (Ctrl-C stops the server)"
-	$(BIN)/letters --data-dir $(DEMO_DIR) serve --port 8000
+	  $(BIN)/letters --data-dir "$(DEMO_DIR)" sample --count $(DEMO_COUNT); fi
+	$(BIN)/letters --data-dir "$(DEMO_DIR)" reindex
+	@echo "Open http://127.0.0.1:$(PORT)/ in a browser (Ctrl-C stops the server)"
+	$(BIN)/letters --data-dir "$(DEMO_DIR)" serve --port $(PORT)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
