@@ -126,7 +126,7 @@ class LetterIndex:
     """
 
     def __init__(self, data_dir: Path | str) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).expanduser()  # "~/.local/share/letters" as the README writes it
         self._lock = threading.RLock()
         self._generation: Path | None = None
         self._searcher: Any = None
