@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-data
 DEMO_COUNT ?= 300
+PORT ?= 8000
 SHARED ?= ../shared
 
-.PHONY: install test lint bench demo chromium clean
+.PHONY: install test test-fast lint bench demo chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,18 +35,26 @@ test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	LETTERS_SHARED=$(SHARED) $(BIN)/pytest
 
+# Every test that does not read ../shared (tests using the shared_dir fixture are marked `corpus`).
+test-fast: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not corpus"
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed-test
 	LETTERS_SHARED=$(SHARED) $(BIN)/python -m benchmarks
 
+# A taken port is said first, before a minute of sampling and indexing: the same check `letters serve` makes.
 demo: install
+	@$(BIN)/python -c 'import socket; socket.create_server(("127.0.0.1", $(PORT))).close()' 2>/dev/null || { \
+	  echo "make demo: cannot listen on 127.0.0.1:$(PORT) (in use, or not a port); choose another, e.g. make demo PORT=8001" >&2; exit 1; }
 	@if [ ! -d "$(DEMO_DIR)/letters" ]; then \
-	  $(BIN)/letters --data-dir $(DEMO_DIR) sample --count $(DEMO_COUNT); fi
-	$(BIN)/letters --data-dir $(DEMO_DIR) reindex
-	@echo "Open http://127.0.0.1:8000/ in a browser (Ctrl-C stops the server)"
-	$(BIN)/letters --data-dir $(DEMO_DIR) serve --port 8000
+	  $(BIN)/letters --data-dir "$(DEMO_DIR)" sample --count $(DEMO_COUNT); fi
+	$(BIN)/letters --data-dir "$(DEMO_DIR)" reindex
+	@echo "Open http://127.0.0.1:$(PORT)/ in a browser (Ctrl-C stops the server)"
+	$(BIN)/letters --data-dir "$(DEMO_DIR)" serve --port $(PORT)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

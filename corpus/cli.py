@@ -344,7 +344,8 @@ def sample_command(ctx: click.Context, count: int, kind: str, seed: int) -> None
     """Write N fictional letters into the store, for demos and benchmarks.
 
     Each says in its text and title that it is fictional; authorities are real, people invented. The same
-    --count, --kind and --seed always give the same letters (ids sample-000001…), so a second run changes nothing.
+    --count, --kind and --seed always give the same letters, so a second run changes nothing. Ids carry the seed and
+    kind (sample-000001… for seed 0 of kind all, sample-s7-000001… for seed 7), so another seed adds letters.
 
     \b
     Examples:

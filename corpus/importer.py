@@ -18,7 +18,7 @@ from corpus.documents import MEDIA_TYPES, Document
 from corpus.extract import ExtractionError, extract_text
 from corpus.letters import FIELDS, Found, Letter
 from corpus.manifest import Manifest
-from corpus.metadata import extract_metadata
+from corpus.metadata import compose_title, extract_metadata
 from corpus.store import LetterStore, content_id, is_letter_id
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
@@ -87,6 +87,10 @@ def read_document(document: Document) -> Reading:
         if found is not None and found.value != site_value:
             disagreements[name] = {found.origin: found.value}
         metadata[name] = Found(site_value, "site")
+    if "title" not in metadata:
+        title = compose_title({name: found.value for name, found in metadata.items()})
+        if title:
+            metadata["title"] = Found(title, "composed")
     return Reading(text, metadata, disagreements)
 
 

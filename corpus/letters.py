@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from corpus.visittypes import NAMES
+
 # Every metadata field a letter has, in the order exports show them.
 FIELDS = (
     "title",
@@ -33,18 +35,14 @@ FIELDS = (
     "sections",
 )
 
-VISIT_TYPES = (
-    "Focused visit",
-    "Monitoring visit",
-    "Annual engagement meeting",
-    "Joint targeted area inspection",
-    "Children's services inspection",
-    "Area SEND inspection",
-    "Other",
-)
+VISIT_TYPES = NAMES  # every visit type's name: the table is corpus.visittypes
 
 # Where a field's value came from ("generated": the fictional sample); a later origin wins over an earlier one.
-ORIGINS = ("generated", "filename", "text", "site")
+# "composed" (a title made from the other fields for a document with no title line) comes first: any title a
+# document or the site gives beats it.
+ORIGINS = ("composed", "generated", "filename", "text", "site")
+# What a page or list shows for a document with neither a title nor the fields to compose one: never its id.
+UNTITLED = "Untitled document"
 
 
 @dataclass(frozen=True)

@@ -6,51 +6,34 @@ Each field comes with its origin; the file name only fills fields the text leave
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from corpus import dates, people
 from corpus.findings import find_findings
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
-
-FOCUSED = "Focused visit"
-MONITORING = "Monitoring visit"
-ANNUAL = "Annual engagement meeting"
-JTAI = "Joint targeted area inspection"
-INSPECTION = "Children's services inspection"
-SEND = "Area SEND inspection"
-OTHER = "Other"
-
-# Ofsted's site labels and title words, most specific first; the first that a label or title contains wins.
-# Every full inspection is a "Children's services inspection": ILACS, SIF (with its LSCB review), and the
-# 2009–13 inspections of safeguarding, looked after children and arrangements for the protection of children.
-_TYPE_WORDS = (
-    (FOCUSED, r"focus(?:s)?ed visit"),
-    (MONITORING, r"monitoring (?:visit|inspection)"),
-    (ANNUAL, r"annual (?:engagement|conversation)"),
-    (JTAI, r"joint targeted area inspection|\bjtai\b|joint area child protection|"
-           r"joint inspection of (?:the )?(?:multi-agency|child protection)"),
-    (SEND, r"\bsend\b|special educational needs"),
-    (INSPECTION, r"inspection of (?:local authority )?children['’]?s services|children['’]?s services inspection|"
-                 r"\bilacs\b|single inspection|inspection of services for children|"
-                 r"children['’]?s social care|looked after children|safeguarding|protection of children|"
-                 r"contact,? referral and assessment|^(?:(?:annual )?unannounced |re-? ?)?inspection of"),
+from corpus.visittypes import (
+    ANNUAL,
+    BY_NAME,
+    FOCUSED,
+    INSPECTION,
+    JTAI,
+    MONITORING,
+    OTHER,
+    REPORTS,
+    SEND,
+    type_named_in,
 )
-
-
-def _type_in(words: str) -> str | None:
-    for visit_type, pattern in _TYPE_WORDS:
-        if re.search(pattern, words, re.IGNORECASE):
-            return visit_type
-    return None
 
 
 def visit_type_from_label(label: str) -> str:
     """The visit type a site label names ("Children's services focused visit, pdf - 11 May 2018"); else "Other"."""
     words = " ".join(label.split())
     words = re.sub(r",?\s*(?:as\s+)?pdf\b.*$", "", words, flags=re.IGNORECASE)
-    return _type_in(words) or OTHER
+    return type_named_in(words) or OTHER
 
 
 # A title line's first words: the kinds of document this project reads.
@@ -124,7 +107,7 @@ _LETTER_OR_REPORT = re.compile(
 
 def find_visit_type(text: str, title: str | None) -> str | None:
     """The kind of document: from its title, else its opening words, else "Other" for an unknown letter."""
-    if title and (visit_type := _type_in(title)):
+    if title and (visit_type := type_named_in(title)):
         return visit_type
     salutation = _SALUTATION.search(text[:_HEAD_CHARS])
     start = salutation.start() if salutation else 0
@@ -153,13 +136,11 @@ _ARRANGEMENTS = re.compile(
 _FOCUS_TAIL = re.compile(r",?\s+(?:in accordance with|in line with|under)\s+the\s+.*$", re.IGNORECASE)
 # A list of bullets after "with a particular focus on:" is the visit's detail, not its focus.
 _FOCUS_LIST = re.compile(r"(?:,?\s+(?:with|which included|focusing|in particular)\b[^,]*?)?:?\s*[◼•\uf06e\uf0b7].*$")
-# Full reports mention past visits' arrangements in passing: only a visit letter states its own focus.
-_REPORT_TYPES = {INSPECTION, SEND}
 
 
 def find_focus(text: str, visit_type: str | None = None) -> str | None:
     """What a visit looked at: the words after "Inspectors looked at the local authority's arrangements for"."""
-    if visit_type in _REPORT_TYPES:
+    if visit_type in REPORTS:  # reports mention past visits' arrangements in passing: only a letter states its own
         return None
     flat = " ".join(text[: _HEAD_CHARS * 2].replace("\ufffe", "-").split())
     for cue in _FOCUS.finditer(flat):
@@ -223,6 +204,26 @@ def extract_metadata(text: str, filename: str = "") -> dict[str, Found]:
         if name not in metadata or metadata[name].value == OTHER:
             metadata[name] = Found(value, "filename")
     return {name: metadata[name] for name in FIELDS if name in metadata}
+
+
+def compose_title(fields: Mapping[str, Any]) -> str | None:
+    """A title for a document with no title line, from its fields: "Annual engagement meeting with Stockton-on-Tees,
+    16 July 2018" (its type's composed title, then the visit's first day or the letter's date); None without an
+    authority or a known type."""
+    visit_type = BY_NAME.get(fields.get("visit_type") or OTHER, BY_NAME[OTHER])
+    authority = fields.get("authority")
+    if authority:
+        title = visit_type.title.format(authority=authority)
+    elif visit_type.name != OTHER:
+        title = visit_type.name
+    else:
+        return None
+    when = str(fields.get("visit_start") or fields.get("published") or "")
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return title
+    return f"{title}, {day.day} {day:%B %Y}"
 
 
 def _iso(day: date | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from corpus.dates import ONE_DATE, SALUTATION, normalise
+from corpus.visittypes import INSPECTION, SEND
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
@@ -231,9 +232,9 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     # A report has no salutation; its shape decides when the visit type is unknown or mistaken.
     is_letter = bool(SALUTATION.search(flat[:5000]))
     leads: list[str] = []
-    if visit_type == "Area SEND inspection" or (not is_letter and re.search(r"Area SEND", flat[:3000])):
+    if visit_type == SEND or (not is_letter and re.search(r"Area SEND", flat[:3000])):
         leads = _lead_inspectors_of_send(flat)
-    elif visit_type == "Children's services inspection" or (not is_letter and _REPORT_LEAD.search(flat)):
+    elif visit_type == INSPECTION or (not is_letter and _REPORT_LEAD.search(flat)):
         leads = _lead_inspectors_of_report(flat)
     else:
         return _visitors_in_letter(flat)

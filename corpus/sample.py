@@ -20,6 +20,7 @@ from string import Formatter
 from corpus.gazetteer import Authority, all_authorities
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
+from corpus.visittypes import ANNUAL, FOCUSED, INSPECTION, JTAI, MONITORING, OTHER, REPORTS, SEND
 
 PHRASES_FILE = Path(__file__).with_name("data") / "phrases.txt"
 
@@ -32,26 +33,17 @@ NOTICE_MORE = (
 )
 
 # Visit types with their share of the sample; reports (full inspections, Area SEND) are left out of kind "letters".
-TYPE_SHARES = {
-    "Focused visit": 34,
-    "Children's services inspection": 25,
-    "Monitoring visit": 16,
-    "Joint targeted area inspection": 8,
-    "Annual engagement meeting": 8,
-    "Area SEND inspection": 6,
-    "Other": 3,
-}
-REPORT_TYPES = frozenset({"Children's services inspection", "Area SEND inspection"})
+TYPE_SHARES = {FOCUSED: 34, INSPECTION: 25, MONITORING: 16, JTAI: 8, ANNUAL: 8, SEND: 6, OTHER: 3}
 
 # The first and last day a visit of each type may start on: publication follows within weeks, so before 2027.
 START_RANGES = {
-    "Focused visit": (date(2018, 6, 4), date(2026, 7, 31)),
-    "Monitoring visit": (date(2014, 1, 6), date(2026, 7, 31)),
-    "Annual engagement meeting": (date(2018, 4, 2), date(2026, 7, 31)),
-    "Joint targeted area inspection": (date(2016, 2, 1), date(2026, 7, 31)),
-    "Children's services inspection": (date(2013, 11, 4), date(2026, 7, 31)),
-    "Area SEND inspection": (date(2023, 1, 9), date(2026, 7, 31)),
-    "Other": (date(2013, 3, 4), date(2026, 7, 31)),
+    FOCUSED: (date(2018, 6, 4), date(2026, 7, 31)),
+    MONITORING: (date(2014, 1, 6), date(2026, 7, 31)),
+    ANNUAL: (date(2018, 4, 2), date(2026, 7, 31)),
+    JTAI: (date(2016, 2, 1), date(2026, 7, 31)),
+    INSPECTION: (date(2013, 11, 4), date(2026, 7, 31)),
+    SEND: (date(2023, 1, 9), date(2026, 7, 31)),
+    OTHER: (date(2013, 3, 4), date(2026, 7, 31)),
 }
 ILACS_FROM = date(2018, 1, 1)
 KING_FROM = date(2022, 9, 8)
@@ -177,7 +169,7 @@ def _working_days(start: date, count: int) -> date:
 
 
 def generate_letters(count: int, seed: int = 0, kind: str = "all") -> Iterator[Letter]:
-    """`count` fictional letters, ids sample-000001…; the same count, seed and kind give the same letters.
+    """`count` fictional letters (ids: see sample_id); the same count, seed and kind give the same letters.
 
     Letter n depends only on (seed, kind, n): a larger count extends a smaller one.
     kind "all" mixes every visit type, full reports included; "letters" leaves reports out.
@@ -189,14 +181,21 @@ def generate_letters(count: int, seed: int = 0, kind: str = "all") -> Iterator[L
     return _letters(count, seed, kind)
 
 
+def sample_id(seed: int, kind: str, number: int) -> str:
+    """Letter `number`'s id: sample-000001… for seed 0 of kind all (the demo's), else with the seed and kind in it
+    (sample-s7-000001, sample-s7-letters-000001), so that another seed or kind adds letters beside the others."""
+    return "-".join(["sample", *([f"s{seed}"] if seed else []), *([kind] if kind != "all" else []), f"{number:06d}"])
+
+
 def _letters(count: int, seed: int, kind: str) -> Iterator[Letter]:
     authorities = all_authorities()
-    types = [name for name in TYPE_SHARES if kind == "all" or name not in REPORT_TYPES]
+    types = [name for name in TYPE_SHARES if kind == "all" or name not in REPORTS]
     type_weights = [TYPE_SHARES[name] for name in types]
     for number in range(1, count + 1):
         rng = random.Random(f"letters-sample:{seed}:{kind}:{number}")
         visit_type = rng.choices(types, weights=type_weights)[0]
-        writer = _Writer(rng, phrase_tables(), rng.choice(authorities), visit_type, seed, number)
+        writer = _Writer(rng, phrase_tables(), rng.choice(authorities), visit_type, seed, number,
+                         sample_id(seed, kind, number))
         yield writer.letter()
 
 
@@ -229,7 +228,7 @@ class _Writer:
 
     def __init__(
         self, rng: random.Random, tables: dict[str, _Table], authority: Authority, visit_type: str,
-        seed: int, number: int,
+        seed: int, number: int, letter_id: str,
     ) -> None:
         self.rng = rng
         self.tables = tables
@@ -238,6 +237,7 @@ class _Writer:
         self.visit_type = visit_type
         self.seed = seed
         self.number = number
+        self.letter_id = letter_id
         self.grade = rng.choices(GRADES, weights=GRADE_SHARES)[0]
         self.strength = STRENGTH[self.grade]
         self.metadata: dict[str, object] = {}
@@ -432,13 +432,13 @@ class _Writer:
 
     def letter(self) -> Letter:
         write = {
-            "Focused visit": self.focused_visit,
-            "Monitoring visit": self.monitoring_visit,
-            "Annual engagement meeting": self.engagement_meeting,
-            "Joint targeted area inspection": self.joint_inspection,
-            "Children's services inspection": self.full_inspection,
-            "Area SEND inspection": self.send_inspection,
-            "Other": self.other_letter,
+            FOCUSED: self.focused_visit,
+            MONITORING: self.monitoring_visit,
+            ANNUAL: self.engagement_meeting,
+            JTAI: self.joint_inspection,
+            INSPECTION: self.full_inspection,
+            SEND: self.send_inspection,
+            OTHER: self.other_letter,
         }[self.visit_type]
         title = write()
         text = "\n\n".join(self.paragraphs) + "\n"
@@ -452,7 +452,7 @@ class _Writer:
             **self.metadata,
         }
         return Letter(
-            id=f"sample-{self.number:06d}",
+            id=self.letter_id,
             text=text,
             source=f"sample:{self.seed}:{self.number}",
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -165,10 +165,13 @@ def reindex(
             if full or live is None or info.get("schema") != SCHEMA_VERSION:
                 summary = _full(data_dir, store, workers, progress)
             else:
-                ix = whoosh_index.open_dir(str(live))
+                try:
+                    ix = generations.open_index(live)
+                except generations.UnreadableIndex:
+                    ix = None  # its schema names a class that has moved: only a rebuild reads it again
                 saved = read_counts(live)
                 # A vocabulary that missed a commit (a run stopped between the two) is mended by a rebuild.
-                if saved is None or saved[1] != ix.latest_generation():
+                if ix is None or saved is None or saved[1] != ix.latest_generation():
                     summary = _full(data_dir, store, workers, progress)
                 else:
                     summary = _incremental(data_dir, live, ix, info, saved[0], store, workers, progress)

@@ -20,6 +20,7 @@ from corpus.cli import (
     print_damaged,
     site_options,
 )
+from corpus.letters import UNTITLED
 
 
 @click.command("reindex")
@@ -177,9 +178,6 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _print_results(results: Any) -> None:
-    import html
-    import re
-
     from indexer.facets import BY_NAME
 
     first = (results.page - 1) * results.per_page + 1
@@ -197,18 +195,11 @@ def _print_results(results: Any) -> None:
         when = hit.visit_start or hit.published
         details = " · ".join(str(part) for part in (hit.authority, hit.visit_type, when) if part)
         click.echo()
-        click.secho(f"{number}. {hit.title or hit.id}", bold=True, nl=False)
+        click.secho(f"{number}. {hit.title or UNTITLED}", bold=True, nl=False)
         click.echo(f"  [{hit.id}]")
         if details:
             click.echo(f"   {details}")
-        pieces = re.split(r"(<mark>.*?</mark>)", hit.snippet)
-        line = "".join(
-            click.style(html.unescape(piece[6:-7]), fg="red", bold=True)
-            if piece.startswith("<mark>")
-            else html.unescape(piece)
-            for piece in pieces
-        )
-        click.echo(f"   {line}")
+        click.echo(f"   {_coloured(hit.snippet_text, hit.snippet_spans)}")
         if hit.url:
             click.echo(f"   {hit.url}")
     for name, values in results.facets.items():
@@ -229,6 +220,15 @@ def facet_options(command: Any) -> Any:
         command = click.option(f"--{facet.parameter.replace('_', '-')}", facet.parameter, multiple=True,
                                metavar="VALUE", help=f"{facet.help} Repeatable: any of them.")(command)
     return command
+
+
+def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with its spans in bold red (plain where the output is no terminal)."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], click.style(text[start:end], fg="red", bold=True)]
+        at = end
+    return "".join([*pieces, text[at:]])
 
 
 @click.command("search")

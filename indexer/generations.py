@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import time
 from pathlib import Path
 from typing import Any
+
+from whoosh import index as whoosh_index
 
 from corpus.atomic import write_atomic
 
@@ -33,6 +36,18 @@ def current_generation(data_dir: Path | str) -> Path | None:
         return None
     folder = root / name
     return folder if folder.is_dir() else None
+
+
+class UnreadableIndex(Exception):
+    """A generation whose pickled schema cannot be loaded: a class it names has moved or gone."""
+
+
+def open_index(generation: Path) -> Any:
+    """The Whoosh index in a generation; UnreadableIndex when its schema names code that no longer imports."""
+    try:
+        return whoosh_index.open_dir(str(generation))
+    except (ImportError, AttributeError, pickle.UnpicklingError) as error:
+        raise UnreadableIndex(f"its schema names code that no longer exists ({error})") from error
 
 
 def new_generation(data_dir: Path | str) -> Path:

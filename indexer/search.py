@@ -30,7 +30,7 @@ from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
 from indexer.schema import SCHEMA_VERSION, parse_date
 from indexer.scoring import EveryScoreCollector
-from indexer.snippets import item_snippet, make_snippet, match_spans
+from indexer.snippets import item_snippet, make_snippet, marked_html, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 MORE_LIKE_THIS_TERMS = 12
@@ -64,7 +64,8 @@ class Hit:
     inspectors: list[str]
     url: str | None
     score: float | None  # None when sorted by date
-    snippet: str  # safe HTML: escaped text with <mark> around matches
+    snippet_text: str  # the passage that best shows why the letter matched, plain text
+    snippet_spans: list[tuple[int, int]]  # (start, end) of each match in snippet_text
     framework: str | None = None
     judgements: dict[str, str] = field(default_factory=dict)  # judgement key → grade
     send_outcome: str | None = None
@@ -72,7 +73,11 @@ class Hit:
     focus_areas: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON; `snippet` is the passage as safe HTML with <mark> around the matches."""
         record = asdict(self)
+        del record["snippet_text"], record["snippet_spans"]
+        record.update(snippet=marked_html(self.snippet_text, self.snippet_spans), snippet_text=self.snippet_text,
+                      snippet_spans=[list(span) for span in self.snippet_spans])
         for name in ("published", "visit_start", "visit_end"):
             record[name] = record[name].isoformat() if record[name] else None
         if record["score"] is not None:
@@ -117,7 +122,7 @@ class LetterIndex:
     """
 
     def __init__(self, data_dir: Path | str) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).expanduser()  # "~/.local/share/letters" as the README writes it
         self._lock = threading.RLock()
         self._generation: Path | None = None
         self._searcher: Any = None
@@ -170,7 +175,12 @@ class LetterIndex:
                     f"The index in {self.data_dir} was built by another version of letters: "
                     "run `letters reindex` to rebuild it."
                 )
-            searcher = whoosh_index.open_dir(str(generation)).searcher()
+            try:
+                searcher = generations.open_index(generation).searcher()
+            except generations.UnreadableIndex as error:
+                raise IndexMissing(
+                    f"The index in {self.data_dir} needs a rebuild: {error}. Run `letters reindex` to rebuild it."
+                ) from None
             table = FacetTable(searcher)
             if self._searcher is not None:
                 self._searcher.close()
@@ -330,9 +340,10 @@ class LetterIndex:
             segment, local = self._leaf(searcher, docnum)
             spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
         shown = stored.get("display", {})
-        snippet = ""
+        found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:
-            snippet = item_snippet(stored.get("improvements", "").split("\n"), parsed.item_highlights)
+            found = item_snippet(stored.get("improvements", "").split("\n"), parsed.item_highlights)
+        snippet_text, snippet_spans = found or make_snippet(text, spans)
         return Hit(
             id=stored["id"],
             title=shown.get("title"),
@@ -345,7 +356,8 @@ class LetterIndex:
             inspectors=list(shown.get("inspectors") or []),
             url=shown.get("url"),
             score=score,
-            snippet=snippet or make_snippet(text, spans),
+            snippet_text=snippet_text,
+            snippet_spans=snippet_spans,
             framework=shown.get("framework"),
             judgements=dict(shown.get("judgements") or {}),
             send_outcome=shown.get("send_outcome"),

@@ -1,6 +1,7 @@
-"""Snippets: the passage of a letter that best shows why it matched, as safe HTML with <mark> around matches.
+"""Snippets: the passage of a letter that best shows why it matched, as text with the spans of its matches.
 
 Matches come from offsets stored in the index or from the stored text itself: long reports to their end.
+`marked_html` is the one way text and spans become HTML: the JSON's snippet and every web page use it.
 """
 
 from __future__ import annotations
@@ -62,11 +63,12 @@ def match_spans(
     return sorted(set(spans))
 
 
-def item_snippet(items: list[str], highlights: list[Highlight]) -> str:
-    """A snippet from the list item (an improvement point) with the most matches; "" when none matches."""
+def item_snippet(items: list[str], highlights: list[Highlight]) -> tuple[str, list[tuple[int, int]]] | None:
+    """A snippet (text, spans) from the list item (an improvement point) with the most matches; None when none
+    matches."""
     best, spans = max(((item, _scan(item, highlights, stop_early=False)) for item in items),
                       key=lambda found: len(found[1]), default=("", []))
-    return make_snippet(best, spans) if spans else ""
+    return make_snippet(best, spans) if spans else None
 
 
 def _regions(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -144,12 +146,12 @@ def _best_window(spans: list[tuple[int, int]], text: str) -> tuple[int, int]:
     return best
 
 
-def make_snippet(text: str, spans: list[tuple[int, int]]) -> str:
-    """Safe HTML: an escaped passage with <mark> around the spans in it (the opening when no spans)."""
+def make_snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The passage that best shows the spans, as plain text, and the spans within it (the opening when none)."""
     if not spans:
         start = len(text) - len(text.lstrip())
         end = _word_end(text, start + SNIPPET_CHARS)
-        return _html(text, start, end, [])
+        return _passage(text, start, end, [])
     first, last = _best_window(spans, text)
     window_start = spans[first][0]
     start = max(0, window_start - LEAD_CHARS)
@@ -157,7 +159,33 @@ def make_snippet(text: str, spans: list[tuple[int, int]]) -> str:
         space = text.find(" ", start, window_start)
         start = space + 1 if space >= 0 else window_start
     end = _word_end(text, max(spans[last][1], start + SNIPPET_CHARS))
-    return _html(text, start, end, spans[first : last + 1])
+    return _passage(text, start, end, spans[first : last + 1])
+
+
+def find_spans(text: str, highlights: list[Highlight]) -> list[tuple[int, int]]:
+    """Every match of the highlights in the text, in order: what a letter's page marks in its full text."""
+    return sorted(set(_scan(text, highlights, stop_early=False))) if highlights else []
+
+
+def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Safe HTML: the text escaped, with <mark> around the spans (overlapping ones marked as one)."""
+    parts, at = [], 0
+    for start, end in _merged(spans):
+        parts += [_escaped(text[at:start]), f"<mark>{_escaped(text[start:end])}</mark>"]
+        at = end
+    parts.append(_escaped(text[at:]))
+    return "".join(parts)
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping ones joined: a phrase and a word inside it are one mark."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _word_end(text: str, end: int) -> int:
@@ -167,19 +195,26 @@ def _word_end(text: str, end: int) -> int:
     return space if space > 0 else end
 
 
-def _html(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+def _passage(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """text[start:end] with its runs of white space made one space and "…" where it is cut, and the spans
+    inside it moved to match (overlapping or cut-off ones left out)."""
     parts = ["… " if start > 0 else ""]
-    at = start
+    length, moved, at = len(parts[0]), [], start
     for span_start, span_end in spans:
-        if span_start < at or span_end > end:  # overlapping or cut off: leave unmarked
+        if span_start < at or span_end > end:
             continue
-        parts.append(_escaped(text[at:span_start]))
-        parts.append(f"<mark>{_escaped(text[span_start:span_end])}</mark>")
+        before, inside = SPACES.sub(" ", text[at:span_start]), SPACES.sub(" ", text[span_start:span_end])
+        parts += [before, inside]
+        length += len(before)
+        moved.append((length, length + len(inside)))
+        length += len(inside)
         at = span_end
-    parts.append(_escaped(text[at:end]))
+    parts.append(SPACES.sub(" ", text[at:end]))
     if end < len(text.rstrip()):
         parts.append(" …")
-    return "".join(parts).strip()
+    passage = "".join(parts)
+    shift = len(passage) - len(passage.lstrip())
+    return passage.strip(), [(span_start - shift, span_end - shift) for span_start, span_end in moved]
 
 
 def _escaped(text: str) -> str:

@@ -10,6 +10,19 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-requests", type=int, default=600, dest="fuzz_requests",
+                     help="How many seeded random requests tests/test_fuzz.py sends (default 600).")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses ../shared (the shared_dir fixture, directly or through another fixture) is a corpus
+    test: `-m "not corpus"` runs everything else, with no ../shared at all."""
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
 def shared_path() -> Path:
     return Path(os.environ.get("LETTERS_SHARED", PROJECT_ROOT.parent / "shared")).resolve()
 

@@ -165,7 +165,7 @@ def test_search_in_the_improvement_points_only(index) -> None:
     assert ids(index.search("care plans", in_improvements=True, per_page=100)) == expected
     assert ids(index.search("improve:(care plans)", per_page=100)) == expected
     # The snippet is the improvement point itself, with the words marked.
-    assert all(hit.snippet == "The quality of <mark>care plans</mark>." for hit in within.hits)
+    assert all(hit.to_dict()["snippet"] == "The quality of <mark>care plans</mark>." for hit in within.hits)
     assert "in what to improve" in within.interpreted
     assert ids(index.search("improve:(supervision OR oversight)", per_page=100)) == {
         item.id for item in ALL if any(word in " ".join(item.get("improvements") or []).lower()

@@ -9,6 +9,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from corpus.letters import Found, Letter
@@ -104,6 +105,37 @@ def test_an_index_whose_vocabulary_is_lost_is_rebuilt(data_dir: Path) -> None:
     assert reindex(data_dir, workers=1).mode == "full"
     with LetterIndex.open(data_dir) as index:
         assert [hit.id for hit in index.search("zeppel*").hits] == ["letter-004"]
+
+
+@pytest.mark.parametrize("moved", [(b"indexer.schema", b"indexer.schemx"), (b"LetterText", b"LetterTxet")],
+                         ids=["module gone", "class gone"])
+def test_an_index_whose_schema_names_code_that_moved_says_rebuild_and_reindex_rebuilds_it(
+    data_dir: Path, moved: tuple[bytes, bytes]
+) -> None:
+    """The schema is pickled into the index: a class moved since the build must not make a traceback or a 500."""
+    from webapp import create_app
+
+    fill(data_dir, 3)
+    reindex(data_dir, workers=1)
+    # The table of contents names the schema's classes by module and name, as the build's code had them.
+    (toc,) = current_generation(data_dir).glob("*.toc")
+    pickled = toc.read_bytes()
+    assert moved[0] in pickled
+    toc.write_bytes(pickled.replace(moved[0], moved[1]))
+
+    for command in (["search", "court"], ["stats"]):
+        code, output = run(data_dir, *command)
+        assert code == 1 and "needs a rebuild" in output and "letters reindex" in output, output
+    client = create_app(data_dir, {"TESTING": True}).test_client()
+    page = client.get("/?q=court")
+    assert page.status_code == 503 and "letters reindex" in page.get_data(as_text=True)
+    assert client.get("/api/search?q=court").status_code == 503
+
+    code, output = run(data_dir, "reindex")
+    assert code == 0 and output.startswith("Rebuilt the index: 3 added"), output
+    with LetterIndex.open(data_dir) as index:
+        assert index.search("court").total == 3
+    assert client.get("/api/search?q=court").get_json()["total"] == 3
 
 
 def test_a_full_rebuild_swaps_in_a_new_generation_and_clears_old_ones(data_dir: Path) -> None:

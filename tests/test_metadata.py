@@ -347,3 +347,55 @@ def test_a_sentence_wrapped_at_inspection_of_is_not_taken_for_a_title():
     found = values(extract_metadata(wrapped))
     assert (found["visit_type"], found["authority"]) == ("Annual engagement meeting", "Hartlepool")
     assert "title" not in found
+
+
+def test_one_table_of_visit_types_names_every_type_everywhere() -> None:
+    from corpus.sample import START_RANGES, TYPE_SHARES
+    from corpus.visittypes import OTHER, TYPES, type_named_in
+
+    names = {visit_type.name for visit_type in TYPES}
+    assert set(VISIT_TYPES) == set(TYPE_SHARES) == set(START_RANGES) == names
+    for visit_type in TYPES:
+        # A composed title reads back as its own type, so a letter keeps its type when re-read.
+        composed = visit_type.title.format(authority="Anytown")
+        assert (type_named_in(composed) or OTHER) == visit_type.name, composed
+        if visit_type.name != OTHER:
+            label = f"Children's services {visit_type.name.lower()}, pdf - 2 May 2019"
+            assert visit_type_from_label(label) == visit_type.name, label
+
+
+MEETING_LETTER = """10 June 2019
+
+Robin Example
+Director of Children's Services
+Darlington Borough Council
+
+Dear Robin
+
+Thank you for meeting with Ada Fictional, Senior HMI, Bo Invented HMI and me on 3 June 2019 to talk about
+the progress of children's services in Darlington.
+
+We discussed how the service has recruited permanent social workers since the last inspection.
+
+Yours sincerely
+
+Cy Madeup
+Regional Director
+"""
+
+
+def test_a_letter_without_a_title_line_gets_a_composed_title_that_never_beats_a_real_one() -> None:
+    from corpus.documents import Document
+    from corpus.importer import read_document
+    from corpus.letters import ORIGINS
+
+    reading = read_document(Document(MEETING_LETTER.encode(), "meeting.txt"))
+    assert reading.metadata["title"].value == "Annual engagement meeting with Darlington, 3 June 2019"
+    assert reading.metadata["title"].origin == "composed"
+    assert ORIGINS.index("composed") < min(ORIGINS.index(origin) for origin in ORIGINS if origin != "composed")
+
+    titled = read_document(Document(("Focused visit to Darlington children's services\n\n" + MEETING_LETTER).encode(),
+                                     "titled.txt"))
+    assert titled.metadata["title"].origin == "text"
+    named = read_document(Document(MEETING_LETTER.encode(), "site.txt", site={"title": "A title from the site"}))
+    assert named.metadata["title"].value == "A title from the site" and not named.disagreements

@@ -18,12 +18,12 @@ from corpus.letters import FIELDS, VISIT_TYPES, Letter
 from corpus.sample import (
     COVID_FOCUS,
     FOCUS_AREAS,
-    REPORT_TYPES,
     TITLE_PREFIX,
     generate_letters,
     inspector_pool,
 )
 from corpus.store import LetterStore
+from corpus.visittypes import REPORTS as REPORT_TYPES
 from letters.cli import main
 
 COUNT = 300
@@ -70,7 +70,7 @@ def test_ids_sources_and_hashes(sample: list[Letter]) -> None:
     import hashlib
 
     assert len(sample) == COUNT
-    assert [letter.id for letter in sample] == [f"sample-{n:06d}" for n in range(1, COUNT + 1)]
+    assert [letter.id for letter in sample] == [f"sample-s11-{n:06d}" for n in range(1, COUNT + 1)]
     assert [letter.source for letter in sample] == [f"sample:11:{n}" for n in range(1, COUNT + 1)]
     for letter in sample:
         assert letter.sha256 == hashlib.sha256(letter.text.encode("utf-8")).hexdigest()
@@ -211,6 +211,22 @@ def test_cli_writes_the_store_and_a_second_run_changes_nothing(data_dir: Path) -
     other = runner.invoke(main, ["--data-dir", str(data_dir), "sample", "--count", "35", "--seed", "4",
                                  "--kind", "letters"])
     assert "5 new, 0 changed, 30 unchanged" in other.output
+
+
+def test_another_seed_or_kind_adds_letters_beside_the_others(data_dir: Path) -> None:
+    runner = CliRunner()
+    for arguments, new in ((["--seed", "0"], 12), (["--seed", "7"], 12), (["--seed", "0"], 0),
+                           (["--seed", "7", "--kind", "letters"], 12)):
+        result = runner.invoke(main, ["--data-dir", str(data_dir), "sample", "--count", "12", *arguments])
+        assert result.exit_code == 0, result.output
+        assert f"{new} new, 0 changed" in result.output, result.output
+    expected = [letter.to_record() for seed, kind in ((0, "all"), (7, "all"), (7, "letters"))
+                for letter in generate_letters(12, seed=seed, kind=kind)]
+    with LetterStore(data_dir) as store:
+        kept = {letter.id: letter.to_record() for letter in store}
+    assert sorted(kept) == sorted(record["id"] for record in expected) and len(kept) == 36
+    assert all(kept[record["id"]] == record for record in expected)
+    assert {"sample-000001", "sample-s7-000001", "sample-s7-letters-000001"} <= set(kept)
 
 
 def test_cli_rejects_a_bad_kind_clearly(data_dir: Path) -> None:

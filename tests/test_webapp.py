@@ -36,8 +36,8 @@ HOSTILE_TITLE = "<script>alert('title')</script> Focused visit to Leeds"
 HOSTILE_INSPECTOR = "Zed <b>Bold</b> O'Person"
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIT_KEYS = {"id", "title", "authority", "authority_code", "visit_type", "published", "visit_start",
-            "visit_end", "inspectors", "url", "score", "snippet", "framework", "judgements",
-            "send_outcome", "priority_action", "focus_areas"}
+            "visit_end", "inspectors", "url", "score", "snippet", "snippet_text", "snippet_spans", "framework",
+            "judgements", "send_outcome", "priority_action", "focus_areas"}
 LETTERS = Path(sys.executable).with_name("letters")
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 
@@ -481,7 +481,7 @@ def test_csv_has_every_matching_row_with_the_json_columns(client):
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == total and len({row["id"] for row in rows}) == total
-    assert set(rows[0]) == HIT_KEYS - {"snippet", "judgements"} | set(JUDGEMENTS)
+    assert set(rows[0]) == HIT_KEYS - {"snippet", "snippet_text", "snippet_spans", "judgements"} | set(JUDGEMENTS)
     hostile = next(row for row in csv.DictReader(io.StringIO(
         client.get("/search.csv?q=zebrafinch").get_data(as_text=True))))
     assert hostile["title"] == HOSTILE_TITLE and hostile["inspectors"] == HOSTILE_INSPECTOR
@@ -558,3 +558,29 @@ def test_a_running_site_follows_a_reindex(tmp_path):
     letters(data_dir, "reindex")
     assert client.get("/healthz").get_json()["letters"] == 30
     assert shown_total(soup_of(client.get("/"))) == 30
+
+
+def test_a_letter_without_a_title_never_shows_its_id_as_one(tmp_path):
+    data_dir = tmp_path / "data"
+    untitled = {
+        "0123456789abcdef": {"title": Found("Annual engagement meeting with Leeds, 3 June 2019", "composed"),
+                             "authority": Found("Leeds", "text"),
+                             "visit_type": Found("Annual engagement meeting", "text")},
+        "fedcba9876543210": {},
+    }
+    with LetterStore(data_dir) as store:
+        for letter_id, metadata in untitled.items():
+            text = f"Dear Director\n\nA letter about wombats, number {letter_id}."
+            store.save(Letter(id=letter_id, text=text, source=f"test:{letter_id}",
+                              sha256=hashlib.sha256(text.encode()).hexdigest(), metadata=metadata))
+    letters(data_dir, "reindex")
+    client = create_app(data_dir, {"TESTING": True}).test_client()
+    titles = [link.get_text(strip=True) for link in soup_of(client.get("/?q=wombats")).select(".hit__title a")]
+    assert sorted(titles) == ["Annual engagement meeting with Leeds, 3 June 2019", "Untitled document"]
+    composed = soup_of(client.get("/letters/0123456789abcdef"))
+    assert "its title is composed" in composed.get_text()
+    bare = soup_of(client.get("/letters/fedcba9876543210"))
+    assert bare.select_one("h1").get_text(strip=True) == "Untitled document"
+    assert "fedcba9876543210" not in bare.select_one("title").get_text()
+    feed = client.get("/search.atom?q=wombats").get_data(as_text=True)
+    assert "<title>Untitled document</title>" in feed

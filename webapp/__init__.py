@@ -16,8 +16,10 @@ from corpus.store import default_data_dir
 def create_app(data_dir: Path | str | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """The app over the index in `data_dir` (default: $LETTERS_DATA_DIR or the user's data folder)."""
     from webapp import api, errors, formatting, search, security
+    from webapp.request import LettersRequest
 
     app = Flask(__name__)
+    app.request_class = LettersRequest
     app.config.update(
         DATA_DIR=Path(data_dir) if data_dir is not None else default_data_dir(),
         SEND_FILE_MAX_AGE_DEFAULT=3600,

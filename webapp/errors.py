@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from indexer import IndexMissing
@@ -27,18 +28,27 @@ def json_error(status: int, message: str, problems: Sequence[Problem] = ()) -> t
     return jsonify(body), status
 
 
+def error_page(status: int, heading: str, **context: object) -> tuple[str, int]:
+    """The error page, which renders even for a request whose Host header werkzeug refused.
+
+    Such a request has no URL adapter, and the page's links need none: they are paths, so they are
+    built with an adapter bound to a placeholder host instead of the one the request named.
+    """
+    if request_ctx.url_adapter is None:
+        request_ctx.url_adapter = current_app.url_map.bind("localhost", script_name=request.root_path or "/")
+    return render_template("error.html", status=status, heading=heading, **context), status
+
+
 def invalid_params(error: InvalidParams) -> tuple[Response | str, int]:
     if wants_json():
         return json_error(400, "The search parameters cannot be used.", error.problems)
-    return render_template("error.html", status=400, heading="Check your search",
-                           problems=error.problems), 400
+    return error_page(400, "Check your search", problems=error.problems)
 
 
 def index_missing(error: IndexMissing) -> tuple[Response | str, int]:
     if wants_json():
         return json_error(503, str(error))
-    return render_template("error.html", status=503, heading="The letters are not indexed yet",
-                           message=str(error)), 503
+    return error_page(503, "The letters are not indexed yet", message=str(error))
 
 
 def http_error(error: HTTPException) -> tuple[Response | str, int]:
@@ -48,8 +58,7 @@ def http_error(error: HTTPException) -> tuple[Response | str, int]:
     headings = {404: "Page not found", 405: "That does not work here"}
     messages = {404: "There is no page at this address. If you followed a link to a letter, "
                      "it may have been removed from the index."}
-    return render_template("error.html", status=status, heading=headings.get(status, error.name),
-                           message=messages.get(status, error.description)), status
+    return error_page(status, headings.get(status, error.name), message=messages.get(status, error.description))
 
 
 def init_app(app: Flask) -> None:

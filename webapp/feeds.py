@@ -15,7 +15,8 @@ from flask import request, url_for
 
 from indexer.facets import FACETS
 from indexer.request import SearchRequest
-from webapp.formatting import external_url
+from webapp.formatting import external_url, shown_title
+from webapp.text import marked_snippet
 from webapp.urls import path_with_removed_args
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -26,11 +27,15 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
     """The feed document for `params`, with one entry per hit (newest first, as given)."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    page_url = url_for("search.search_page", _external=True) + path_with_removed_args(
-        "", request.args, ["page", "per_page", "sort"])
+    # Both addresses are rebuilt from the parsed arguments: request.url cannot be read for every Host
+    # header a client may send (werkzeug raises UnicodeError on "xn--zz"), and arguments the feed
+    # ignores make no other feed.
+    ignored = ["page", "per_page", "sort"]
+    page_url = url_for("search.search_page", _external=True) + path_with_removed_args("", request.args, ignored)
+    feed_url = url_for("api.search_atom", _external=True) + path_with_removed_args("", request.args, ignored)
     _add(feed, "title", f"Ofsted letters: {describe(params)}")
-    _add(feed, "id", request.url)
-    _add(feed, "link", href=request.url, rel="self", type="application/atom+xml")
+    _add(feed, "id", feed_url)
+    _add(feed, "link", href=feed_url, rel="self", type="application/atom+xml")
     _add(feed, "link", href=page_url, rel="alternate", type="text/html")
     author = _add(feed, "author")
     _add(author, "name", "Ofsted (letters indexed by the letters project)")
@@ -42,7 +47,7 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
         newest = max(newest or when, when)
         page = url_for("search.letter_page", letter_id=hit.id, _external=True)
         entry = _add(feed, "entry")
-        _add(entry, "title", hit.title or hit.id)
+        _add(entry, "title", shown_title(hit.title))
         _add(entry, "id", page)
         _add(entry, "updated", when.isoformat())
         _add(entry, "link", href=page, rel="alternate", type="text/html")
@@ -51,7 +56,10 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
         if hit.visit_type:
             _add(entry, "category", term=hit.visit_type)
         summary = " · ".join(filter(None, [hit.authority, hit.visit_type]))
-        _add(entry, "summary", hit.snippet or summary, type="html" if hit.snippet else "text")
+        if hit.snippet_text:
+            _add(entry, "summary", marked_snippet(hit), type="html")
+        else:
+            _add(entry, "summary", summary, type="text")
     updated.text = (newest or datetime(2000, 1, 1, tzinfo=UTC)).isoformat()
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 

@@ -9,6 +9,8 @@ from datetime import date
 
 from flask import Flask
 
+from corpus.letters import UNTITLED
+
 
 def long_date(value: date | str | None) -> str:
     """17 May 2023; '' for no date."""
@@ -44,6 +46,11 @@ def external_url(value: str | None) -> str | None:
     return value if value and value.lower().startswith(("https://", "http://")) else None
 
 
+def shown_title(title: str | None) -> str:
+    """A document's title, or words saying it has none: never its id."""
+    return title or UNTITLED
+
+
 def number(value: int) -> str:
     return f"{value:,}"
 
@@ -55,7 +62,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.text import marked_snippet
+
+    app.add_template_filter(marked_snippet)
     app.add_template_filter(long_date)
     app.add_template_filter(date_range)
     app.add_template_filter(number)
+    app.add_template_filter(shown_title)
     app.add_template_filter(plural)

@@ -6,11 +6,13 @@ Text is escaped piece by piece before any <mark> goes in, so nothing in a letter
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from indexer.analysis import folded, term_for, words
+from indexer import Hit
 from indexer.querylang import parse_query
+from indexer.snippets import find_spans, marked_html
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 BULLET = re.compile(r"^\s*[•◼\uf06e▪●]\s*")
@@ -18,60 +20,25 @@ SALUTATION = re.compile(r"^Dear\b", re.M)
 HEADING_MAX_WORDS = 10
 SHORT_LINE = 60  # characters: lines no longer than this in a block are an address's, not prose
 
-class Marker:
-    """Finds the words a search matched, analysed as the index analyses them: "permanence" marks
-    "permanency", "Maire" marks "Máire", "safeguard*" marks "safeguarding", and a quoted phrase
-    marks only its words in a row. Negated words are left unmarked."""
-
-    def __init__(self, query: str) -> None:
-        highlights = parse_query(query).highlights if query else []
-        self.phrases = [found.terms for found in highlights if found.kind == "phrase"]
-        self.terms = {term for found in highlights if found.kind == "term" for term in found.terms}
-        self.prefixes = tuple(term for found in highlights if found.kind == "prefix"
-                              for term in found.terms)
-
-    def __bool__(self) -> bool:
-        return bool(self.phrases or self.terms or self.prefixes)
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        found = list(words(text))
-        terms = [term_for(match.group()) for match in found]
-        spans, at = [], 0
-        while at < len(found):
-            length = self._length_at(terms, found, at)
-            if length:
-                spans.append((found[at].start(), found[at + length - 1].end()))
-            at += length or 1
-        return spans
-
-    def _length_at(self, terms: list[str], found: list[re.Match[str]], at: int) -> int:
-        for phrase in self.phrases:
-            if tuple(terms[at:at + len(phrase)]) == phrase:
-                return len(phrase)
-        if terms[at] in self.terms:
-            return 1
-        if self.prefixes and (terms[at].startswith(self.prefixes)
-                              or folded(found[at].group()).startswith(self.prefixes)):
-            return 1
-        return 0
+def mark(text: str, spans: Iterable[tuple[int, int]] = ()) -> Markup:
+    """`text` escaped, with each span inside <mark>: the one highlighter of snippets and letters' text."""
+    return Markup(marked_html(text, spans))
 
 
-def mark(text: str, marker: Marker | None) -> Markup:
-    """`text` escaped, with each match of the search inside <mark>."""
-    if not marker:
-        return escape(text)
-    pieces, last = [], 0
-    for start, end in marker.spans(text):
-        pieces += [escape(text[last:start]), Markup("<mark>"), escape(text[start:end]),
-                   Markup("</mark>")]
-        last = end
-    pieces.append(escape(text[last:]))
-    return Markup("").join(pieces)
+def marked_snippet(hit: Hit) -> Markup:
+    """A hit's snippet with its matches marked."""
+    return mark(hit.snippet_text, hit.snippet_spans)
 
 
 def letter_html(text: str, query: str = "") -> Markup:
-    """The letter's text as paragraphs, lists of its bullets, and bold lines for its headings."""
-    marker = Marker(query)
+    """The letter's text as paragraphs, lists of its bullets, and bold lines for its headings, with the words
+    the query matched marked as the index analyses them ("permanence" marks "permanency", a phrase only
+    its words in a row; negated words stay unmarked)."""
+    highlights = parse_query(query).highlights if query else []
+
+    def marked(piece: str) -> Markup:
+        return mark(piece, find_spans(piece, highlights))
+
     text = text.replace("\r\n", "\n").strip()
     # Above a letter's salutation come the date and the recipient's address: no headings there.
     headings = not SALUTATION.search(text)
@@ -80,7 +47,7 @@ def letter_html(text: str, query: str = "") -> Markup:
 
     def end_list() -> None:
         if bullets:
-            items = Markup("").join(Markup("<li>{}</li>").format(mark(item, marker))
+            items = Markup("").join(Markup("<li>{}</li>").format(marked(item))
                                     for item in bullets)
             rendered.append(Markup('<ul class="letter-text__list">{}</ul>').format(items))
             bullets.clear()
@@ -92,7 +59,7 @@ def letter_html(text: str, query: str = "") -> Markup:
                 bullets.append(content[0])
             else:
                 end_list()
-                rendered.append(_paragraph(content, marker, headings))
+                rendered.append(_paragraph(content, marked, headings))
         headings = headings or bool(lines and SALUTATION.match(lines[0]))
     end_list()
     return Markup("\n").join(rendered)
@@ -113,14 +80,14 @@ def _pieces(lines: list[str]) -> list[tuple[bool, list[str]]]:
     return pieces
 
 
-def _paragraph(lines: list[str], marker: Marker, headings: bool) -> Markup:
+def _paragraph(lines: list[str], marked: Callable[[str], Markup], headings: bool) -> Markup:
     """Prose as one paragraph; short lines (an address, a signature) keep their breaks."""
     if headings and _looks_like_heading(lines):
-        return Markup('<p class="letter-text__heading">{}</p>').format(mark(lines[0], marker))
+        return Markup('<p class="letter-text__heading">{}</p>').format(marked(lines[0]))
     if len(lines) > 1 and all(len(line) <= SHORT_LINE for line in lines):
         return Markup('<p class="letter-text__para">{}</p>').format(
-            Markup("<br>").join(mark(line, marker) for line in lines))
-    return Markup('<p class="letter-text__para">{}</p>').format(mark(" ".join(lines), marker))
+            Markup("<br>").join(marked(line) for line in lines))
+    return Markup('<p class="letter-text__para">{}</p>').format(marked(" ".join(lines)))
 
 
 def _looks_like_heading(lines: list[str]) -> bool:
