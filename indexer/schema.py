@@ -147,6 +147,12 @@ def document_for(letter: Letter) -> dict[str, Any]:
             "visit_end": found.get("visit_end"),
             "inspectors": inspectors,
             "url": letter.url,
+            "framework": found.get("framework"),
+            "judgements": found.get("judgements") or {},
+            "send_outcome": found.get("send_outcome"),
+            "priority_action": found.get("priority_action"),
+            "focus_areas": found.get("focus_areas") or [],
+            "improvements": found.get("improvements") or [],
         },
     }
     for name in ("authority", "visit_type", "region"):
