@@ -103,14 +103,13 @@ def stacked_rows(chart_id: str, title: str, rows: list[tuple[str, dict[str, int]
         parts.append(f'<rect x="{x:.1f}" y="6" width="14" height="14" fill="url(#{chart_id}-{_slug(category)})" '
                      f'stroke="#0b0c0c" stroke-width="0.5"/><text class="stacked-chart__legend" x="{x + 18:.1f}" '
                      f'y="18">{escape(category)}</text>')
-        x += 26 + 7.2 * len(category)
+        x += 30 + 7.6 * len(category)
     for number, (label, counts) in enumerate(rows):
         y = LEGEND_HEIGHT + number * ROW_HEIGHT
         total = sum(counts.get(c, 0) for c in categories)
-        parts.append(f'<g><title>{escape(label)}: '
-                     + escape(", ".join(f"{counts[c]} {c.lower()}" for c in categories if counts.get(c)))
-                     + f'</title><text class="stacked-chart__label" x="{LABEL_WIDTH - 8}" y="{y + 17}" '
-                     f'text-anchor="end">{escape(label)}</text>')
+        described = ", ".join(f"{counts[c]} {c.lower()}" for c in categories if counts.get(c))
+        parts.append(f'<g><title>{escape(label)}: {escape(described)}</title><text class="stacked-chart__label" '
+                     f'x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>')
         x = float(LABEL_WIDTH)
         for category in categories:
             count = counts.get(category, 0)
