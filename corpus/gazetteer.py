@@ -27,6 +27,8 @@ class Authority:
     aliases: tuple[str, ...] = ()
     ended: str | None = None
     succeeded_by: tuple[str, ...] = ()
+    # ONS codes of the ten authorities the DfE names as statistically most similar, nearest first.
+    neighbours: tuple[str, ...] = ()
 
     @property
     def current(self) -> bool:
@@ -53,6 +55,7 @@ def _load() -> tuple[Authority, ...]:
                 aliases=tuple(filter(None, row["aliases"].split("|"))),
                 ended=row["ended"] or None,
                 succeeded_by=tuple(filter(None, row["succeeded_by"].split("|"))),
+                neighbours=tuple(filter(None, row["neighbours"].split("|"))),
             )
             for row in csv.DictReader(handle)
         )

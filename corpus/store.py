@@ -99,6 +99,16 @@ class LetterStore:
             write_atomic(path, document.content)
         return path
 
+    def original_of(self, letter: Letter) -> tuple[Path, str] | None:
+        """Where the letter's current file is kept and its media type; None when it is not kept here."""
+        if not re.fullmatch(r"[0-9a-f]{64}", letter.sha256 or ""):
+            return None
+        for media_type in ("pdf", "html", "txt"):
+            path = self.original_path(letter.sha256, media_type)
+            if path.is_file():
+                return path, media_type
+        return None
+
     # Letters ---------------------------------------------------------------------------------
 
     def _record_path(self, letter_id: str) -> Path:

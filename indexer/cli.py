@@ -20,7 +20,10 @@ from corpus.cli import (
     print_damaged,
     site_options,
 )
+from corpus.findings import JUDGEMENTS
 from corpus.letters import UNTITLED
+from indexer import IndexMissing, LetterIndex
+from indexer.directory import AUTHORITY_SORTS, authorities_csv, select_authorities
 
 
 @click.command("reindex")
@@ -361,4 +364,105 @@ def values_command(ctx: click.Context, facet_name: str, as_json: bool) -> None:
         click.echo(f"  {count:>7,}  {value}")
 
 
-COMMANDS = (reindex_command, update_command, delete_command, stats_command, search_command, values_command)
+
+
+def _open_index(ctx: click.Context) -> LetterIndex:
+    try:
+        return ctx.with_resource(LetterIndex.open(data_dir(ctx)))
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("authorities")
+@data_dir_option()
+@click.option("--region", help="Only authorities of this region.")
+@click.option("--grade", help="Only authorities whose latest overall grade is this (or \"Not graded\").")
+@click.option("--sort", type=click.Choice(list(AUTHORITY_SORTS)), default="name", show_default=True)
+@click.option("--desc", is_flag=True, help="Sort from the highest value down.")
+@click.option("--json", "as_json", is_flag=True, help="JSON, as /authorities.json gives it.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV, as /authorities.csv gives it.")
+@click.pass_context
+def authorities_command(ctx: click.Context, region: str | None, grade: str | None, sort: str, desc: bool,
+                        as_json: bool, as_csv: bool) -> None:
+    """The national picture: every authority's latest inspection grades and latest focused visit.
+
+    \b
+    Examples:
+        letters authorities --region "North East"
+        letters authorities --sort overall_effectiveness --csv > authorities.csv
+    """
+    index = _open_index(ctx)
+    rows = select_authorities(index.authorities(), region=region, grade=grade, sort=sort, descending=desc)
+    if region and not rows and not any(s.region.lower() == region.lower() for s in index.authorities()):
+        regions = sorted({s.region for s in index.authorities()})
+        raise click.ClickException(f"There is no region {region!r}: choose one of {', '.join(regions)}.")
+    if as_json:
+        click.echo(json.dumps({"authorities": [row.to_dict() for row in rows]}, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        click.echo(authorities_csv(rows), nl=False)
+        return
+    for row in rows:
+        inspection = row.latest_inspection
+        grade_text = f"{row.overall or 'not graded'}" + (f" ({inspection.date})" if inspection else "")
+        click.echo(f"{row.name:<36} {row.region:<26} {grade_text:<34} {row.letters:>4} letters")
+    click.echo(f"{len(rows)} {'authority' if len(rows) == 1 else 'authorities'}")
+
+
+@click.command("authority")
+@data_dir_option()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="JSON, as the authority's page shows it.")
+@click.pass_context
+def authority_command(ctx: click.Context, name: str, as_json: bool) -> None:
+    """One authority (name in any usual form, ONS code or URN): judgement history and every letter.
+
+    \b
+    Example:
+        letters authority "Stockton"
+    """
+    index = _open_index(ctx)
+    detail = index.authority(name)
+    if detail is None:
+        close = index.directory().names_like(name, authorities=True)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise click.ClickException(f"No authority is called {name!r}.{hint}")
+    if as_json:
+        click.echo(json.dumps(detail.to_dict(), ensure_ascii=False, indent=2))
+        return
+    summary = detail.summary
+    click.secho(f"{summary.name} ({summary.region}; {summary.ons_code}; URN {summary.urn})", bold=True)
+    click.secho("Judgement history", bold=True)
+    for brief in detail.history or []:
+        grades = ", ".join(f"{JUDGEMENTS[key]}: {grade}" for key, grade in brief.judgements.items())
+        click.echo(f"  {brief.date}  {brief.framework or ''}  {grades}")
+    if not detail.history:
+        click.echo("  no graded inspection in the index")
+    click.secho(f"Letters ({summary.letters})", bold=True)
+    for brief in detail.timeline:
+        extra = "; ".join(filter(None, [", ".join(brief.focus_areas),
+                                        "priority action" if brief.priority_action else ""]))
+        click.echo(f"  {brief.date}  {brief.visit_type}  [{brief.id}]" + (f"  {extra}" if extra else ""))
+    if detail.neighbours:
+        click.secho("Statistical neighbours", bold=True)
+        for row in detail.neighbours:
+            click.echo(f"  {row.name:<36} {row.overall or 'not graded'}")
+
+
+@click.command("inspectors")
+@data_dir_option()
+@click.option("--json", "as_json", is_flag=True, help="JSON: each inspector's names, letters, years and visit types.")
+@click.pass_context
+def inspectors_command(ctx: click.Context, as_json: bool) -> None:
+    """Every inspector named in the letters, variants of one name as one, by surname."""
+    people = _open_index(ctx).inspectors()
+    if as_json:
+        click.echo(json.dumps({"inspectors": [person.to_dict() for person in people]}, ensure_ascii=False, indent=2))
+        return
+    for person in people:
+        years = f"{person.first_year}–{person.last_year}" if person.first_year else ""
+        click.echo(f"{person.name:<32} {person.letters:>4} letters  {years}")
+
+
+COMMANDS = (reindex_command, update_command, delete_command, stats_command, search_command, values_command,
+            authorities_command, authority_command, inspectors_command)

@@ -154,6 +154,7 @@ def document_for(letter: Letter) -> dict[str, Any]:
             "send_outcome": found.get("send_outcome"),
             "priority_action": found.get("priority_action"),
             "focus_areas": [area for area in found.get("focus_areas") or [] if isinstance(area, str)],
+            "improvements": [item for item in found.get("improvements") or [] if isinstance(item, str)],
         },
     }
     improvements = [item for item in found.get("improvements") or [] if isinstance(item, str) and item.strip()]

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -25,6 +25,7 @@ from corpus.letters import Letter
 from corpus.store import LetterStore, is_letter_id
 from indexer import generations
 from indexer.analysis import FUNCTION_TERMS, analyse, folded
+from indexer.directory import AuthorityDetail, AuthoritySummary, Directory, InspectorDetail, InspectorSummary
 from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
@@ -33,6 +34,7 @@ from indexer.scoring import EveryScoreCollector
 from indexer.snippets import item_snippet, make_snippet, marked_html, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
+ORIGINAL_TYPES = {"pdf": "application/pdf", "html": "text/html", "txt": "text/plain"}
 MORE_LIKE_THIS_TERMS = 12
 # A term found on average this many times in the letters that have it is dense: reading its stored offsets
 # costs more than reading a letter's text up to its first occurrences.
@@ -131,6 +133,7 @@ class LetterIndex:
         self._dense: dict[str, bool] = {}
         self._vocabulary = Vocabulary()
         self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
+        self._directory: tuple[Any, Directory] | None = None  # (the searcher it was built from, it)
 
     @classmethod
     def open(cls, data_dir: Path | str) -> LetterIndex:
@@ -417,6 +420,21 @@ class LetterIndex:
         with LetterStore(self.data_dir) as store:
             return store.get(letter_id)
 
+    def original(self, letter_id: str) -> tuple[Path, str, str] | None:
+        """The letter's original file as kept in the data directory: (path, download name, media type)."""
+        if not is_letter_id(letter_id):
+            return None
+        with LetterStore(self.data_dir) as store:
+            letter = store.get(letter_id)
+            kept = store.original_of(letter) if letter else None
+        if letter is None or kept is None:
+            return None
+        path, media_type = kept
+        name = PurePath(letter.source.split("?")[0]).name
+        if not name.lower().endswith(f".{media_type}"):
+            name = f"{letter.id}.{media_type}"
+        return path, name, ORIGINAL_TYPES[media_type]
+
     def more_like_this(self, letter_id: str, n: int = 5) -> list[Hit]:
         """Up to n other letters sharing the most distinctive words of this one."""
         if not is_letter_id(letter_id):
@@ -459,6 +477,35 @@ class LetterIndex:
         """Every value of one facet the letters have, as strings: what typed values are resolved against."""
         with self._lock:
             return self._current()[1].known(name)
+
+    # Authorities and inspectors --------------------------------------------------------------------
+
+    def _directory_of(self, searcher: Any, table: FacetTable) -> Directory:
+        # Built once per searcher, like the facet table: a reindex gives a new searcher and a new directory.
+        if self._directory is None or self._directory[0] is not searcher:
+            self._directory = (searcher, Directory(searcher, table))
+        return self._directory[1]
+
+    def directory(self) -> Directory:
+        """Authorities and inspectors over the live index (see indexer.directory)."""
+        return self._run(self._directory_of)
+
+    def authorities(self, region: str | None = None) -> list[AuthoritySummary]:
+        """Every current authority (and former ones with letters): latest inspection and focused visit."""
+        found = self.directory().authorities()
+        return [summary for summary in found if region is None or summary.region.lower() == region.lower()]
+
+    def authority(self, name_or_code: str) -> AuthorityDetail | None:
+        """One authority by slug, name, ONS code or URN: history, timeline, neighbours; None if unknown."""
+        return self.directory().authority(name_or_code)
+
+    def inspectors(self) -> list[InspectorSummary]:
+        """Every inspector named in a letter, variants of one name counted as one."""
+        return self.directory().inspectors()
+
+    def inspector(self, name: str) -> InspectorDetail | None:
+        """One inspector by name (any printed variant) or slug; None if no letter names them."""
+        return self.directory().inspector(name)
 
     # Figures -------------------------------------------------------------------------------------
 

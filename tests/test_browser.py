@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from test_webapp import LETTERS, build_sample_data, free_port
 
+from corpus.store import LetterStore
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -28,7 +30,25 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`letters serve` on a free port over sample letters; its base URL."""
     where = tmp_path_factory.mktemp("browser")
-    data_dir = build_sample_data(where / "data")
+    yield from serve(build_sample_data(where / "data"), where)
+
+
+@pytest.fixture(scope="module")
+def server_with_original(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[tuple]:
+    """`letters serve` over one real letter imported from its PDF: (base URL, letter id, the PDF's bytes)."""
+    where = tmp_path_factory.mktemp("original")
+    pdf = next((corpus_dir / "focused-visits").rglob("*.pdf"))
+    data_dir = where / "data"
+    subprocess.run([str(LETTERS), "--data-dir", str(data_dir), "import", str(pdf)], check=True)
+    subprocess.run([str(LETTERS), "--data-dir", str(data_dir), "reindex"], check=True)
+    with LetterStore(data_dir) as store:
+        [letter_id] = store.ids()
+    for base in serve(data_dir, where):
+        yield base, letter_id, pdf.read_bytes()
+
+
+def serve(data_dir: Path, where: Path) -> Iterator[str]:
+    """Run `letters serve` on a free port over `data_dir` until the fixture ends; yields its base URL."""
     port = free_port()
     log = where / "serve.log"
     with open(log, "w") as output:  # a file, not a pipe: a full pipe would stall the server
@@ -169,7 +189,7 @@ def test_search_filter_page_and_read_a_letter(server, page):
     assert hit_authorities(page) == {second}
     assert chip_texts(page) == [f"Authority: {second} × (remove this filter)"]
 
-    # Open a letter, then search by one of its inspectors
+    # Open a letter, then one of its inspectors, then search their letters
     title = page.locator(".hit__title a").first.inner_text()
     with page.expect_navigation():
         page.locator(".hit__title a").first.click()
@@ -179,9 +199,59 @@ def test_search_filter_page_and_read_a_letter(server, page):
     name = inspector.inner_text()
     with page.expect_navigation():
         inspector.click()
+    assert page.locator("h1").inner_text() == name
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(r"^Search these")).click()
     assert args_of(page.url)["inspector"] == [name]
     assert chip_texts(page) == [f"Inspector: {name} × (remove this filter)"]
     assert shown_total(page) >= 1
     for facts in page.locator(".hit__facts").all_inner_texts():
         assert name in facts
 
+
+
+def test_national_table_to_an_authority_a_letter_an_inspector_and_back(server, page):
+    page.goto(f"{server}/authorities")
+    assert page.locator("svg.stacked-chart").count() >= 1
+    if page.javascript:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "authorities.png"), full_page=False)
+    # Sort by the number of letters, most first
+    with page.expect_navigation():
+        page.locator("thead a", has_text="Letters").click()
+    assert args_of(page.url)["sort"] == ["letters"]
+    first = page.locator("table.authorities-table tbody tr").first
+    name = first.locator("th a").inner_text()
+    letters = int(first.locator("td.numeric").inner_text().replace(",", ""))
+    assert letters >= 1
+    # The authority's page: every letter in its timeline
+    with page.expect_navigation():
+        first.locator("th a").click()
+    assert page.locator("h1").inner_text() == name
+    assert page.locator("ol.timeline li").count() == letters
+    authority_url = page.url
+    # One of its letters, then an inspector of that letter
+    with page.expect_navigation():
+        page.locator("ol.timeline li a").first.click()
+    assert page.locator(".summary-list a.authority-link").inner_text() == name
+    inspector = page.locator(".inspector-link").first
+    person = inspector.inner_text()
+    with page.expect_navigation():
+        inspector.click()
+    assert page.locator("h1").inner_text() == person
+    assert page.locator(".related a.authority-link", has_text=name).count() == 1
+    # Back to the letter and the authority with the browser's back button
+    page.go_back()
+    page.go_back()
+    assert page.url == authority_url
+    assert page.locator("h1").inner_text() == name
+
+
+def test_the_original_file_downloads(server_with_original, page):
+    base, letter_id, original = server_with_original
+    page.goto(f"{base}/letters/{letter_id}")
+    link = page.get_by_role("link", name="Download the original")
+    response = page.request.get(base + link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body() == original

@@ -362,10 +362,13 @@ def test_letter_page_shows_metadata_links_text_and_related_letters(client):
     page = soup_of(response)
     assert page.h1.get_text(strip=True) == hit["title"]
     links = {a.get_text(strip=True): a["href"] for a in page.select(".summary-list a")}
-    assert parse_qs(urlsplit(links[hit["authority"]]).query) == {"authority": [hit["authority"]]}
+    assert client.get(links[hit["authority"]], follow_redirects=True).status_code == 200
+    assert parse_qs(urlsplit(links["search its letters"]).query) == {"authority": [hit["authority"]]}
     assert parse_qs(urlsplit(links[hit["visit_type"]]).query) == {"type": [hit["visit_type"]]}
+    searches = [parse_qs(urlsplit(a["href"]).query) for a in page.select(".summary-list a.hint")]
     for name in hit["inspectors"]:
-        assert parse_qs(urlsplit(links[name]).query) == {"inspector": [name]}
+        assert links[name].startswith("/inspectors/")
+        assert {"inspector": [name]} in searches
     if hit["url"]:
         assert hit["url"] in links.values()
     assert len(page.select(".letter-text p")) > 3

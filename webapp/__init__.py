@@ -15,7 +15,7 @@ from corpus.store import default_data_dir
 
 def create_app(data_dir: Path | str | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """The app over the index in `data_dir` (default: $LETTERS_DATA_DIR or the user's data folder)."""
-    from webapp import api, errors, formatting, search, security
+    from webapp import api, directory, errors, formatting, search, security
     from webapp.request import LettersRequest
 
     app = Flask(__name__)
@@ -33,4 +33,5 @@ def create_app(data_dir: Path | str | None = None, test_config: dict[str, Any] |
     errors.init_app(app)
     app.register_blueprint(search.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(directory.blueprint)
     return app

@@ -63,3 +63,80 @@ def year_chart(counts: Iterable[tuple[int, int]], link: Callable[[int], str],
         f'y2="{HEIGHT - BOTTOM}"/></svg>'
     )
     return Markup("".join(parts))
+
+
+# Grades drawn as colour AND pattern, with the count written in each segment: readable without colour.
+GRADE_FILLS = {
+    "Outstanding": ("#005a30", "#ffffff", ""),
+    "Good": ("#1d70b8", "#ffffff", '<path d="M0 6 L6 0" stroke="#ffffff" stroke-opacity="0.35" stroke-width="1.5"/>'),
+    "Requires improvement": ("#f47738", "#0b0c0c",
+                             '<circle cx="3" cy="3" r="1.2" fill="#0b0c0c" fill-opacity="0.3"/>'),
+    "Inadequate": ("#d4351c", "#ffffff", '<path d="M0 0 L6 6 M6 0 L0 6" stroke="#ffffff" stroke-opacity="0.35"/>'),
+    "Not graded": ("#dee0e2", "#0b0c0c", ""),
+}
+ROW_HEIGHT, LABEL_WIDTH, LEGEND_HEIGHT = 26, 190, 34
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def stacked_rows(chart_id: str, title: str, rows: list[tuple[str, dict[str, int]]],
+                 categories: Iterable[str], *, share: bool) -> Markup:
+    """Horizontal stacked bars, one row per label: counts (or shares of the row, `share`) per category."""
+    categories = list(categories)
+    if not rows:
+        return Markup("")
+    widest = max(sum(counts.get(c, 0) for c in categories) for _, counts in rows) or 1
+    plot = WIDTH - LABEL_WIDTH - 8
+    height = LEGEND_HEIGHT + ROW_HEIGHT * len(rows) + 4
+    parts = [f'<svg class="stacked-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+             f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{chart_id}-title">{escape(title)}</title><defs>']
+    for category in categories:
+        fill, _, pattern = GRADE_FILLS[category]
+        parts.append(f'<pattern id="{chart_id}-{_slug(category)}" width="6" height="6" '
+                     f'patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="{fill}"/>{pattern}</pattern>')
+    parts.append("</defs>")
+    x = 0.0
+    for category in categories:
+        parts.append(f'<rect x="{x:.1f}" y="6" width="14" height="14" fill="url(#{chart_id}-{_slug(category)})" '
+                     f'stroke="#0b0c0c" stroke-width="0.5"/><text class="stacked-chart__legend" x="{x + 18:.1f}" '
+                     f'y="18">{escape(category)}</text>')
+        x += 30 + 7.6 * len(category)
+    for number, (label, counts) in enumerate(rows):
+        y = LEGEND_HEIGHT + number * ROW_HEIGHT
+        total = sum(counts.get(c, 0) for c in categories)
+        described = ", ".join(f"{counts[c]} {c.lower()}" for c in categories if counts.get(c))
+        parts.append(f'<g><title>{escape(label)}: {escape(described)}</title><text class="stacked-chart__label" '
+                     f'x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>')
+        x = float(LABEL_WIDTH)
+        for category in categories:
+            count = counts.get(category, 0)
+            if not count:
+                continue
+            width = plot * count / (total if share else widest)
+            _, ink, _ = GRADE_FILLS[category]
+            parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{ROW_HEIGHT - 6}" '
+                         f'fill="url(#{chart_id}-{_slug(category)})"/>')
+            shown = f"{round(100 * count / total)}%" if share else str(count)
+            if width >= 9 * len(shown):
+                parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 17}" text-anchor="middle" fill="{ink}" '
+                             f'class="stacked-chart__count">{shown}</text>')
+            x += width
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def grades_by_region_chart(regions: dict[str, dict[str, int]], grades: Iterable[str], not_graded: str) -> Markup:
+    """Current authorities per region by the overall grade of their latest inspection."""
+    return stacked_rows("region-grades", "Authorities by the overall grade of their latest inspection, per region",
+                        list(regions.items()), [*grades, not_graded], share=False)
+
+
+def grades_by_year_chart(years: dict[int, dict[str, int]], grades: Iterable[str]) -> Markup:
+    """Each year's full inspections as shares of each overall grade."""
+    rows = [(f"{year} ({sum(counts.values())})", counts) for year, counts in years.items()]
+    return stacked_rows("year-grades", "Share of each year's inspections at each overall grade "
+                        "(the number of inspections in brackets)", rows, grades, share=True)

@@ -15,6 +15,7 @@ from flask import request, url_for
 
 from indexer.facets import FACETS
 from indexer.request import SearchRequest
+from webapp.backend import current_index
 from webapp.formatting import external_url, shown_title
 from webapp.text import marked_snippet
 from webapp.urls import path_with_removed_args
@@ -53,6 +54,9 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
         _add(entry, "link", href=page, rel="alternate", type="text/html")
         if external_url(hit.url):
             _add(entry, "link", href=hit.url, rel="related", type="application/pdf")
+        elif kept := current_index().original(hit.id):
+            _add(entry, "link", href=url_for("directory.original_file", letter_id=hit.id, _external=True),
+                 rel="related", type=kept[2])
         if hit.visit_type:
             _add(entry, "category", term=hit.visit_type)
         summary = " · ".join(filter(None, [hit.authority, hit.visit_type]))

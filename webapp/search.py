@@ -92,6 +92,8 @@ def letter_page(letter_id: str) -> str:
         back_url=url_for("search.search_page", q=query) if query else None,
         ofsted_page=OFSTED_PROVIDER_PAGE.format(urn=urn) if urn.isdigit() else None,
         search_links=_letter_search_links(fields),
+        original_download=url_for("directory.original_file", letter_id=letter.id)
+        if index.original(letter.id) else None,
         similar=similar,
         timeline=timeline,
     )
