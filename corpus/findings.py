@@ -524,6 +524,7 @@ _NOT_HEADING = re.compile(
 
 
 _ENDS_WITH_GRADE = re.compile(rf"\b{_GRADE}$", re.IGNORECASE)
+_JUDGEMENT_HEADING = re.compile(r"^the\s+(?:experiences\s+and\s+progress|impact\s+of\s+leaders)\b", re.IGNORECASE)
 _GRADE_ALONE = re.compile(rf"^(?:requires\s*)?{_GRADE}\.?$", re.IGNORECASE)
 
 
@@ -535,13 +536,16 @@ def _heading_indexes(paragraphs: list[_Paragraph]) -> list[int]:
         text = paragraphs[index].text
         if _SIGN_OFF.match(text):
             break
+        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+        if _JUDGEMENT_HEADING.match(text) and _ENDS_WITH_GRADE.search(text.rstrip(".")) and _NUMBERED.match(following):
+            indexes.append(index)  # "The experiences and progress of … requires improvement to be good." over "1. …"
+            continue
         if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING.search(text):
             continue
-        if len(text.split()) > 20 or (":" not in text and _ENDS_WITH_GRADE.search(text)):
-            continue
-        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-        if _GRADE_ALONE.match(following):
-            continue  # a row of a judgement table, its grade on the next line
+        if len(text.split()) > 20 or _GRADE_ALONE.match(following):
+            continue  # a sentence, or a row of a judgement table with its grade on the next line
+        if ":" not in text and _ENDS_WITH_GRADE.search(text):
+            continue  # a row of a table with its grade on the same line, or a headline
         indexes.append(index)
     return indexes
 
