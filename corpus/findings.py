@@ -122,7 +122,11 @@ _LONG_PARAGRAPH = 200
 
 
 def _ilacs_rows(text: str) -> dict[str, str | None]:
-    """Pairs each row label with the grade that follows it before the next label."""
+    """Pairs each row label with the grade that follows it before the next label.
+
+    A label followed by another label means the columns came apart (labels first, grades after): then no row
+    is trusted, since pairing them would give a grade to the wrong judgement.
+    """
     rows: dict[str, str | None] = {}
     label = None
     for token in _ILACS_TOKEN.finditer(text):
@@ -131,6 +135,8 @@ def _ilacs_rows(text: str) -> dict[str, str | None]:
             if label and label not in rows:
                 rows[label] = _grade(_flat(token.group(0)))
             label = None
+        elif label:
+            return {}
         else:
             label = kind
     if "combined_care" in rows:
@@ -196,6 +202,9 @@ _SIF_ROW = re.compile(
     ),
     re.IGNORECASE,
 )
+_SIF_LABEL = re.compile(
+    "|".join(f"(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}\\b" for _, pattern in _SIF_ROWS), re.IGNORECASE
+)
 # "Children's services in X are good" / "… require improvement to be good"; "The overall judgement is good";
 # "The overall judgement is that children's services require improvement".
 _SIF_OVERALL = re.compile(
@@ -219,7 +228,11 @@ def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
     head = _flat(text[:_HEAD_CHARS])
     judgements: dict[str, str] = {}
     first_row = len(head)
-    for row in _SIF_ROW.finditer(head):
+    rows = list(_SIF_ROW.finditer(head))
+    # Every numbered row label must carry its grade; otherwise the columns came apart and none is trusted.
+    if len(rows) < len(_SIF_LABEL.findall(head)):
+        rows = []
+    for row in rows:
         key = row.lastgroup.removesuffix("_grade")
         first_row = min(first_row, row.start())
         if key not in judgements and (grade := _grade(row.group(f"{key}_grade"))):

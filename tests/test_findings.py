@@ -437,3 +437,19 @@ def test_fictional_sample_letters_state_their_findings_in_the_shapes_extraction_
     assert len(seen["send_outcome"]) == 3
     assert {"True", "False"} <= seen["priority_action"]
     assert len(seen["focus_areas"]) >= 7
+
+
+def test_a_table_whose_columns_came_apart_gives_no_judgement_rather_than_a_wrong_one():
+    labels_then_grades = (
+        "The impact of leaders on social work practice with children and families\n\n"
+        "The experiences and progress of children who need help and protection\n\n"
+        "The experiences and progress of children in care and care leavers\n\n"
+        "Outstanding\n\nGood\n\nInadequate"
+    )
+    assert "judgements" not in find_findings(ilacs(labels_then_grades), INSPECTION, "2021-06-07")
+    sif_apart = sif().replace(
+        "1. Children who need help and protection Requires improvement",
+        "1. Children who need help and protection",
+    )
+    judgements = find_findings(sif_apart, INSPECTION, "2015-01-12")["judgements"]
+    assert not {"help_and_protection", "children_in_care", "impact_of_leaders"} & set(judgements)
