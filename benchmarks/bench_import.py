@@ -1,6 +1,8 @@
 """Import throughput on the real corpus: files/s and MB/s with one process, then with all cores.
 
-The one-process run is the baseline; the ratio is what the parallel import gains on this machine.
+The one-process run is the baseline; the ratio is what the parallel import gains on this machine. The findings
+pass (judgements, outcomes, improvements, focus) is then timed alone on the imported texts: its share of the
+one-process import (target: at most 10 %).
 """
 
 from __future__ import annotations
@@ -11,15 +13,24 @@ import time
 from pathlib import Path
 
 from benchmarks import shared_corpus
+from corpus.findings import find_findings
 from corpus.importer import find_files, import_paths
 from corpus.store import LetterStore
 
+FINDINGS_TARGET = 0.10
 
-def timed_import(corpus: Path, workers: int) -> tuple[float, dict[str, int]]:
+
+def timed_import(corpus: Path, workers: int) -> tuple[float, dict[str, int], float]:
+    """Seconds to import the corpus, the outcome counts, and seconds the findings pass takes on its letters."""
     with tempfile.TemporaryDirectory() as data_dir, LetterStore(data_dir) as store:
         started = time.perf_counter()
         summary = import_paths(store, [corpus], workers=workers)
-        return time.perf_counter() - started, summary.counts
+        seconds = time.perf_counter() - started
+        letters = [(letter.text, letter.get("visit_type"), letter.get("visit_start")) for letter in store]
+    started = time.perf_counter()
+    for text, visit_type, visit_start in letters:
+        find_findings(text, visit_type, visit_start)
+    return seconds, summary.counts, time.perf_counter() - started
 
 
 def run() -> None:
@@ -28,16 +39,22 @@ def run() -> None:
     megabytes = sum(path.stat().st_size for path in files) / 1e6
     cores = os.cpu_count() or 1
     print(f"corpus: {len(files)} files, {megabytes:.0f} MB")
-    timings = {}
+    timings, findings = {}, []
     for workers in (1, cores):
-        seconds, counts = timed_import(corpus, workers)
+        seconds, counts, findings_seconds = timed_import(corpus, workers)
         timings[workers] = seconds
+        findings.append(findings_seconds)
         print(
             f"{workers} process{'es' if workers > 1 else ''}: {seconds:6.1f} s  "
             f"{len(files) / seconds:6.1f} files/s  {megabytes / seconds:5.1f} MB/s  "
             f"({counts['imported']} imported, {counts['failed']} failed)"
         )
     print(f"speed-up with {cores} processes: {timings[1] / timings[cores]:.2f}x")
+    share = min(findings) / timings[1]
+    print(
+        f"findings pass: {min(findings):.2f} s for {counts['imported']} letters, {share:.1%} of the one-process "
+        f"import (target ≤ {FINDINGS_TARGET:.0%}){'' if share <= FINDINGS_TARGET else '  ABOVE TARGET'}"
+    )
 
 
 if __name__ == "__main__":

@@ -122,7 +122,11 @@ _LONG_PARAGRAPH = 200
 
 
 def _ilacs_rows(text: str) -> dict[str, str | None]:
-    """Pairs each row label with the grade that follows it before the next label."""
+    """Pairs each row label with the grade that follows it before the next label.
+
+    A label followed by another label means the columns came apart (labels first, grades after): then no row
+    is trusted, since pairing them would give a grade to the wrong judgement.
+    """
     rows: dict[str, str | None] = {}
     label = None
     for token in _ILACS_TOKEN.finditer(text):
@@ -131,6 +135,8 @@ def _ilacs_rows(text: str) -> dict[str, str | None]:
             if label and label not in rows:
                 rows[label] = _grade(_flat(token.group(0)))
             label = None
+        elif label:
+            return {}
         else:
             label = kind
     if "combined_care" in rows:
@@ -196,6 +202,9 @@ _SIF_ROW = re.compile(
     ),
     re.IGNORECASE,
 )
+_SIF_LABEL = re.compile(
+    "|".join(f"(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}\\b" for _, pattern in _SIF_ROWS), re.IGNORECASE
+)
 # "Children's services in X are good" / "… require improvement to be good"; "The overall judgement is good";
 # "The overall judgement is that children's services require improvement".
 _SIF_OVERALL = re.compile(
@@ -219,7 +228,11 @@ def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
     head = _flat(text[:_HEAD_CHARS])
     judgements: dict[str, str] = {}
     first_row = len(head)
-    for row in _SIF_ROW.finditer(head):
+    rows = list(_SIF_ROW.finditer(head))
+    # Every numbered row label must carry its grade; otherwise the columns came apart and none is trusted.
+    if len(rows) < len(_SIF_LABEL.findall(head)):
+        rows = []
+    for row in rows:
         key = row.lastgroup.removesuffix("_grade")
         first_row = min(first_row, row.start())
         if key not in judgements and (grade := _grade(row.group(f"{key}_grade"))):
@@ -524,6 +537,7 @@ _NOT_HEADING = re.compile(
 
 
 _ENDS_WITH_GRADE = re.compile(rf"\b{_GRADE}$", re.IGNORECASE)
+_JUDGEMENT_HEADING = re.compile(r"^the\s+(?:experiences\s+and\s+progress|impact\s+of\s+leaders)\b", re.IGNORECASE)
 _GRADE_ALONE = re.compile(rf"^(?:requires\s*)?{_GRADE}\.?$", re.IGNORECASE)
 
 
@@ -535,13 +549,16 @@ def _heading_indexes(paragraphs: list[_Paragraph]) -> list[int]:
         text = paragraphs[index].text
         if _SIGN_OFF.match(text):
             break
+        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+        if _JUDGEMENT_HEADING.match(text) and _ENDS_WITH_GRADE.search(text.rstrip(".")) and _NUMBERED.match(following):
+            indexes.append(index)  # "The experiences and progress of … requires improvement to be good." over "1. …"
+            continue
         if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING.search(text):
             continue
-        if len(text.split()) > 20 or (":" not in text and _ENDS_WITH_GRADE.search(text)):
-            continue
-        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-        if _GRADE_ALONE.match(following):
-            continue  # a row of a judgement table, its grade on the next line
+        if len(text.split()) > 20 or _GRADE_ALONE.match(following):
+            continue  # a sentence, or a row of a judgement table with its grade on the next line
+        if ":" not in text and _ENDS_WITH_GRADE.search(text):
+            continue  # a row of a table with its grade on the same line, or a headline
         indexes.append(index)
     return indexes
 

@@ -77,6 +77,34 @@ COVID_FOCUS = (
     "This included how leaders kept children safe during the pandemic and their plans for recovery.",
     ("covid", "child protection", "children in care", "leaders"),
 )
+# The category (corpus.findings.FOCUS_AREAS) each focus above belongs to.
+FOCUS_CATEGORIES = {
+    "the front door": "front door",
+    "children in need and children subject to a child protection plan": "children in need and child protection",
+    "vulnerable children at extra-familial risk": "extra-familial risk",
+    "children in care": "children in care",
+    "planning and achieving permanence": "permanence",
+    "care leavers": "care leavers",
+    "placement decision-making for older children": "placement decisions for older children",
+    COVID_FOCUS[0]: "covid-19",
+}
+# The COVID-19 visits said how they were carried out instead of naming arrangements.
+COVID_METHOD = (
+    "The methodology for this visit was in line with the inspection of local authority children's services (ILACS) "
+    "framework. However, the delivery model was adapted to reflect the COVID-19 context. This visit looked at {focus}."
+)
+# How a 2023-framework Area SEND report states each outcome.
+SEND_OUTCOME_SENTENCES = {
+    "positive": "The local area partnership's arrangements typically lead to positive experiences and outcomes for "
+                "children and young people with special educational needs and/or disabilities (SEND).",
+    "inconsistent": "The local area partnership's arrangements lead to inconsistent experiences and outcomes for "
+                    "children and young people with special educational needs and/or disabilities (SEND).",
+    "systemic failings": "There are widespread and/or systemic failings leading to significant concerns about the "
+                         "experiences and outcomes of children and young people with special educational needs "
+                         "and/or disabilities (SEND).",
+}
+# Inspections carried out from this day have no overall effectiveness judgement.
+NO_OVERALL_FROM = date(2026, 4, 1)
 
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
 GRADE_SHARES = (10, 42, 34, 14)
@@ -158,6 +186,18 @@ def long_date(day: date) -> str:
 
 def _join_names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _judged(grade: str) -> str:
+    """A grade as judgements record it: "Requires improvement to be good" → "Requires improvement"."""
+    return "Requires improvement" if grade.startswith("Requires") else grade
+
+
+def _stated(grade: str, plural: bool = False) -> str:
+    """The words after a subject that state its grade: "are good", "requires improvement to be good"."""
+    if grade.startswith("Requires"):
+        return "require improvement to be good" if plural else "requires improvement to be good"
+    return f"{'are' if plural else 'is'} {grade.lower()}"
 
 
 def _working_days(start: date, count: int) -> date:
@@ -521,6 +561,7 @@ class _Writer:
         self.add(
             f"This letter summarises the findings of the focused visit to {self.la} children's services "
             f"{self.printed_visit(start, end)}. " + self.inspectors_sentence(inspectors, letter_day),
+            COVID_METHOD.format(focus=focus) if covid else
             f"Inspectors looked at the local authority's arrangements for {focus}. {detail}",
             "Inspectors considered a range of evidence, including conversations with social workers and managers "
             "and a review of children's records. The findings in this letter relate only to the cases seen "
@@ -531,15 +572,19 @@ class _Writer:
         newer = start.year >= 2020
         self.add("Headline findings" if newer else "Overview")
         self.add(self.prose(topics, rng.randint(3, 5)), self.prose(topics, rng.randint(2, 4)))
-        if rng.random() < 0.06:
+        priority_action = rng.random() < 0.06
+        if priority_action:
             self.add("Areas for priority action", "• " + self.pick("improve"))
+        improvements = list(dict.fromkeys(self.pick("improve") for _ in range(rng.randint(3, 6))))
         self.add("What needs to improve in this area of social work practice" + ("?" if newer else ""))
-        for item in dict.fromkeys(self.pick("improve") for _ in range(rng.randint(3, 6))):
-            self.add("• " + item)
+        self.add(*("• " + item for item in improvements))
         self.add("Main findings" if newer else "Findings")
         self.fill(topics, target - tail_words, bullets=0.1 if newer else 0.8)
         self.write_sign_off()
         self.record(start, end, published, inspectors, focus)
+        self.metadata.update(
+            priority_action=priority_action, improvements=improvements, focus_areas=[FOCUS_CATEGORIES[focus]]
+        )
         return title
 
     def monitoring_visit(self) -> str:
@@ -569,6 +614,7 @@ class _Writer:
         self.fill(topics, target - tail_words)
         self.write_sign_off()
         self.record(start, end, published, inspectors, focus)
+        self.metadata.update(priority_action=False, improvements=[], focus_areas=[FOCUS_CATEGORIES[focus]])
         return title
 
     def engagement_meeting(self) -> str:
@@ -702,20 +748,23 @@ class _Writer:
         self.add("Judgement", "Grade")
         for (heading, _), grade in zip(sections, grades, strict=True):
             self.add(heading, grade)
-        self.add("Overall effectiveness", self.grade)
+        keys = ["impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers"][: len(sections)]
+        judgements = {key: _judged(grade) for key, grade in zip(keys, grades, strict=True)}
+        if start < NO_OVERALL_FROM:
+            self.add("Overall effectiveness", self.grade)
+            judgements = {"overall_effectiveness": _judged(self.grade), **judgements}
         self.paragraph_number = 1
         everything = ("leaders", "child protection", "children in care")
         self.fill(everything, self.words + rng.randint(250, 450), numbered=True)
-        self.add("What needs to improve?")
-        for item in dict.fromkeys(self.pick("improve") for _ in range(rng.randint(4, 8))):
-            self.add("• " + item)
+        improvements = list(dict.fromkeys(self.pick("improve") for _ in range(rng.randint(4, 8))))
+        self.add("What needs to improve?", *("• " + item for item in improvements))
         share = (target - self.words) // len(sections)
         # Leaders' section comes last in the body, as it does in the reports.
         for (heading, topics), grade in [*zip(sections[1:], grades[1:], strict=True), (sections[0], grades[0])]:
             self.add(f"{heading}: {grade.lower()}")
             self.fill(topics, self.words + share, numbered=True)
         self.fill(("leaders",), target, numbered=True)
-        self.metadata["inspectors"] = inspectors
+        self.metadata.update(inspectors=inspectors, framework="ILACS", judgements=judgements, improvements=improvements)
         return title
 
     def framework_report(self, start: date, end: date, published: date, target: int) -> str:
@@ -732,38 +781,45 @@ class _Writer:
             "Review of the effectiveness of the local safeguarding children board",
             f"Inspection date: {self.report_dates(start, end)}",
             f"Report published: {long_date(published)}",
-            f"Children's services in {self.la} " + (
-                "require improvement to be good" if self.grade.startswith("Requires") else f"are {self.grade.lower()}"
-            ),
+            f"Children's services in {self.la} " + _stated(self.grade, plural=True),
         )
         sections = (
-            ("Children who need help and protection", ("front door", "child protection", "exploitation")),
-            ("Children looked after and achieving permanence", ("children in care", "permanence")),
-            ("Adoption performance", ("permanence",)),
-            ("Experiences and progress of care leavers", ("care leavers",)),
-            ("Leadership, management and governance", ("leaders",)),
+            ("1.", "Children who need help and protection", "help_and_protection",
+             ("front door", "child protection", "exploitation")),
+            ("2.", "Children looked after and achieving permanence", "children_in_care",
+             ("children in care", "permanence")),
+            ("2.1", "Adoption performance", "adoption", ("permanence",)),
+            ("2.2", "Experiences and progress of care leavers", "care_leavers", ("care leavers",)),
+            ("3.", "Leadership, management and governance", "impact_of_leaders", ("leaders",)),
         )
-        for index, (heading, _) in enumerate(sections, start=1):
-            self.add(f"{index}. {heading}", self.nearby_grade())
+        judgements = {"overall_effectiveness": _judged(self.grade)}
+        for number, heading, key, _ in sections:
+            grade = self.nearby_grade()
+            self.add(f"{number} {heading}", grade)
+            judgements[key] = _judged(grade)
         self.add("Executive summary")
         team_words = 8 + 3 * len(inspectors)
         self.paragraph_number = 1
         self.fill(("leaders", "child protection", "children in care"), self.words + rng.randint(300, 500))
         self.add("Recommendations")
-        for item in dict.fromkeys(self.pick("improve") for _ in range(rng.randint(4, 9))):
+        improvements = list(dict.fromkeys(self.pick("improve") for _ in range(rng.randint(4, 9))))
+        for item in improvements:
             self.add(f"{self.paragraph_number}. {item}")
             self.paragraph_number += 1
+        self.add("Summary for children and young people", self.prose(("children in care", "care leavers"), 3))
         lscb = rng.randint(350, 600)
         share = (target - team_words - lscb - self.words) // len(sections)
-        for heading, topics in sections:
+        for _, heading, _, topics in sections:
             self.add(heading)
             self.fill(topics, self.words + share, numbered=True)
+        board = self.nearby_grade()
+        judgements["lscb"] = _judged(board)
         self.add("Review of the effectiveness of the local safeguarding children board",
-                 f"The local safeguarding children board is {self.nearby_grade().lower()}")
+                 "The Local Safeguarding Children Board " + _stated(board))
         self.fill(("multi-agency",), target - team_words, numbered=True)
         self.add("Inspection team", f"Lead inspector: {inspectors[0]}", f"Deputy lead inspector: {inspectors[1]}",
                  "Team inspectors: " + ", ".join(inspectors[2:]))
-        self.metadata["inspectors"] = inspectors
+        self.metadata.update(inspectors=inspectors, framework="SIF", judgements=judgements, improvements=improvements)
         return title
 
     def send_inspection(self) -> str:
@@ -784,17 +840,10 @@ class _Writer:
             "Inspection outcome",
         )
         outcome = {
-            "Outstanding": "typically lead to positive experiences and outcomes",
-            "Good": "typically lead to positive experiences and outcomes",
-            "Requires improvement to be good": "lead to inconsistent experiences and outcomes",
-            "Inadequate": "widespread and/or systemic failings leading to significant concerns",
+            "Outstanding": "positive", "Good": "positive", "Requires improvement to be good": "inconsistent",
+            "Inadequate": "systemic failings",
         }[self.grade]
-        self.add(
-            f"The local area partnership's arrangements {outcome} for children and young people with special "
-            "educational needs and/or disabilities (SEND). The local area partnership is expected to act on the "
-            "areas for improvement set out in this report.",
-            "Information about the local area partnership",
-        )
+        self.add(SEND_OUTCOME_SENTENCES[outcome], "Information about the local area partnership")
         topics = ("send", "multi-agency")
         team = ["Inspection team", "Ofsted", f"{inspectors[0]}, Ofsted lead inspector"]
         team += [f"{name}, Ofsted inspector" for name in inspectors[1:-1]]
@@ -810,10 +859,11 @@ class _Writer:
         for heading, bullets in sections:
             self.add(heading)
             self.fill(topics, self.words + share, bullets=bullets)
-        self.add("Areas for improvement")
-        for item in dict.fromkeys(self.pick("improve") for _ in range(rng.randint(3, 5))):
-            self.add(item)
-        self.fill(topics, target - team_words)
+        # The areas for improvement end the report, before the partnership's details.
+        improvements = list(dict.fromkeys(self.pick("improve") for _ in range(rng.randint(3, 5))))
+        self.fill(topics, target - team_words - sum(len(item.split()) for item in improvements) - 3)
+        self.add("Areas for improvement", *improvements)
         self.add("Local area partnership details", f"Local authority: {self.la}", *team)
         self.record(start, end, published, inspectors)
+        self.metadata.update(framework="SEND 2023", send_outcome=outcome, improvements=improvements)
         return title

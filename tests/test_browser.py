@@ -212,7 +212,7 @@ def test_search_filter_page_and_read_a_letter(server, page):
 
 def test_national_table_to_an_authority_a_letter_an_inspector_and_back(server, page):
     page.goto(f"{server}/authorities")
-    assert page.locator("svg.stacked-chart").count() >= 1
+    assert page.locator("svg.stacked-chart").count() == 2
     if page.javascript:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "authorities.png"), full_page=False)

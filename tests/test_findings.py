@@ -415,3 +415,41 @@ def test_sections_name_each_heading_and_the_range_of_its_text():
     assert "pathway plans" in text[improve["start"] : improve["end"]]
     assert "Personal advisers" not in text[improve["start"] : improve["end"]]
     assert all(a["end"] == b["start"] for a, b in pairwise(sections))
+
+
+def test_fictional_sample_letters_state_their_findings_in_the_shapes_extraction_reads():
+    from corpus.sample import generate_letters
+
+    fields = ("framework", "judgements", "send_outcome", "wsoa", "priority_action", "improvements", "focus_areas")
+    seen = {field: set() for field in fields}
+    for letter in generate_letters(400, seed=8):
+        found = extract_metadata(letter.text)
+        for field in fields:
+            recorded = letter.get(field)
+            assert (found[field].value if field in found else None) == recorded, (letter.id, field)
+            if recorded is not None:
+                seen[field].add(repr(recorded) if field != "judgements" else tuple(sorted(recorded)))
+    # Every kind of finding is there for demos and benchmarks: judgement tables of both frameworks (with and
+    # without care leavers, the LSCB and overall effectiveness), outcomes, priority actions and focus areas.
+    assert {"'ILACS'", "'SIF'", "'SEND 2023'"} <= seen["framework"]
+    assert any("lscb" in keys for keys in seen["judgements"])
+    assert any("care_leavers" in keys and "adoption" not in keys for keys in seen["judgements"])
+    assert len(seen["send_outcome"]) == 3
+    assert {"True", "False"} <= seen["priority_action"]
+    assert len(seen["focus_areas"]) >= 7
+
+
+def test_a_table_whose_columns_came_apart_gives_no_judgement_rather_than_a_wrong_one():
+    labels_then_grades = (
+        "The impact of leaders on social work practice with children and families\n\n"
+        "The experiences and progress of children who need help and protection\n\n"
+        "The experiences and progress of children in care and care leavers\n\n"
+        "Outstanding\n\nGood\n\nInadequate"
+    )
+    assert "judgements" not in find_findings(ilacs(labels_then_grades), INSPECTION, "2021-06-07")
+    sif_apart = sif().replace(
+        "1. Children who need help and protection Requires improvement",
+        "1. Children who need help and protection",
+    )
+    judgements = find_findings(sif_apart, INSPECTION, "2015-01-12")["judgements"]
+    assert not {"help_and_protection", "children_in_care", "impact_of_leaders"} & set(judgements)
