@@ -556,9 +556,9 @@ def test_a_provider_page_with_only_the_confirmed_parts_is_read() -> None:
     )
     provider = parse_provider(page, "https://reports.example/provider/44/80426")
     assert provider.name is None
-    assert [(p.url, p.file_id, p.label, p.published) for p in provider.publications] == [
-        ("https://files.example/v1/file/50012345", "50012345", "Children's services focused visit", "2018-05-11"),
-        ("https://reports.example/v1/file/2760660", "2760660", "Children's services inspection", "2009-09-03"),
+    assert [(p.url, p.label, p.published) for p in provider.publications] == [
+        ("https://files.example/v1/file/50012345", "Children's services focused visit", "2018-05-11"),
+        ("https://reports.example/v1/file/2760660", "Children's services inspection", "2009-09-03"),
     ]
 
 
