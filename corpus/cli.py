@@ -81,8 +81,10 @@ def print_index_state(ctx: click.Context) -> None:
     if waiting is None:
         click.echo("There is no search index yet: letters reindex builds it.")
     elif waiting:
-        letters = "1 letter is" if waiting == 1 else f"{waiting} letters are"
-        click.echo(f"{letters} not in the search index yet: letters reindex adds them.")
+        if waiting == 1:
+            click.echo("1 letter is not in the search index yet: letters reindex adds it.")
+        else:
+            click.echo(f"{waiting} letters are not in the search index yet: letters reindex adds them.")
     else:
         click.echo("The search index is up to date.")
 

@@ -85,11 +85,10 @@ class Publication:
     """One published file on a provider page.
 
     `label` is the type as the site names it ("Children's services focused visit"), `published` the ISO
-    date from the link's label (else the timeline's date), `file_id` the number in the file's URL.
+    date from the link's label (else the timeline's date).
     """
 
     url: str
-    file_id: str | None
     label: str
     published: str | None
     raw_label: str
@@ -188,7 +187,6 @@ def _publication(link: Tag, page_url: str) -> Publication:
     label, published = split_label(raw_label)
     return Publication(
         url=url,
-        file_id=file_id_from_url(url),
         label=label,
         published=published or _day_date(link),
         raw_label=raw_label,

@@ -405,6 +405,28 @@ def test_where_the_text_disagrees_with_the_site_the_site_wins_and_export_shows_b
     assert f'"disagreements": {{"authority": {{"text": "{small[0].name}"}}' in record
 
 
+def test_a_crawl_names_probable_duplicates_and_says_what_the_index_lacks(
+    small: list[FakeAuthority], data_dir: Path, tmp_path: Path
+) -> None:
+    with FakeSite(small) as site:
+        code, output = run_cli(site, data_dir)
+        assert code == 0, output
+        assert output.splitlines()[-1] == "There is no search index yet: letters reindex builds it."
+        assert CliRunner().invoke(main, ["--data-dir", str(data_dir), "reindex"]).exit_code == 0
+
+        # The site publishes the first letter again under a new file id: other bytes, the same letter.
+        first = small[0].files[0]
+        again = tmp_path / "again.pdf"
+        again.write_bytes(first.path.read_bytes() + b"\n% published again\n")
+        small[0].files.append(replace(first, file_id="40000777", path=again))
+        code, output = run_cli(site, data_dir)
+    assert code == 0, output
+    assert "Probable duplicates: 1 (letters delete ID removes one)" in output
+    assert f"{site.url}/v1/file/40000777 (letter 40000777) is probably a duplicate of {site.file_url(first)} " \
+        f"(letter {first.file_id}): the same authority, visit type and visit dates" in output
+    assert output.splitlines()[-1] == "1 letter is not in the search index yet: letters reindex adds it."
+
+
 # Narrowing the crawl ----------------------------------------------------------------------------
 
 
@@ -534,9 +556,9 @@ def test_a_provider_page_with_only_the_confirmed_parts_is_read() -> None:
     )
     provider = parse_provider(page, "https://reports.example/provider/44/80426")
     assert provider.name is None
-    assert [(p.url, p.file_id, p.label, p.published) for p in provider.publications] == [
-        ("https://files.example/v1/file/50012345", "50012345", "Children's services focused visit", "2018-05-11"),
-        ("https://reports.example/v1/file/2760660", "2760660", "Children's services inspection", "2009-09-03"),
+    assert [(p.url, p.label, p.published) for p in provider.publications] == [
+        ("https://files.example/v1/file/50012345", "Children's services focused visit", "2018-05-11"),
+        ("https://reports.example/v1/file/2760660", "Children's services inspection", "2009-09-03"),
     ]
 
 
