@@ -17,7 +17,7 @@ from webapp.params import parse_search_args
 
 blueprint = Blueprint("api", __name__)
 
-# The keys of a hit in /api/search but its snippet's (costly for every match).
+# The keys of a hit in /api/search except the snippet's three (costly for every match).
 CSV_FIELDS = ("id", "title", "authority", "authority_code", "visit_type", "published",
               "visit_start", "visit_end", "inspectors", "url", "score")
 CSV_PAGE = 100  # the most the index gives in one page
