@@ -6,6 +6,7 @@ tests/test_fuzz.py sends them to the WSGI app and to a real `letters serve`; any
 from __future__ import annotations
 
 import random
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -87,6 +88,18 @@ def answer(app, request: FuzzRequest) -> str:
     except Exception as error:  # an exception escaping the app is what a server answers with a 500
         return f"500 {type(error).__name__}: {str(error)[:200]}"
     return status
+
+
+def raw_answer(port: int, request: FuzzRequest) -> str:
+    """The status line a server on 127.0.0.1:`port` answers the request with, sent as raw bytes."""
+    target = request.path + (f"?{request.query}" if request.query else "")
+    raw = f"{request.method} {target} HTTP/1.1\r\nHost: {request.host}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+        connection.sendall(raw.encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0].decode("latin-1")
 
 
 def random_requests(seed: int, count: int) -> Iterator[FuzzRequest]:
