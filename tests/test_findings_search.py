@@ -137,6 +137,7 @@ def test_grades_and_focus_areas_are_listed_in_their_own_order(index) -> None:
 QUERY_FORMS = {
     "help_and_protection:inadequate": lambda item: grade(item, "help_and_protection") == "Inadequate",
     "protection:inadequate": lambda item: grade(item, "help_and_protection") == "Inadequate",
+    "in_care:RI": lambda item: grade(item, "children_in_care") == "Requires improvement",
     'overall:"requires improvement"': lambda item: grade(item, "overall_effectiveness") == "Requires improvement",
     "leavers:outstanding OR adoption:outstanding": lambda item: "Outstanding" in (
         grade(item, "care_leavers"), grade(item, "adoption")),
