@@ -74,7 +74,11 @@ class Facet:
     def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
         """The facet's values in a letter's fields (`day`: the date it is searched by)."""
         value = fields.get(self.source)
-        return [value] if isinstance(value, str) and value else []
+        return [self.held(value)] if isinstance(value, str) and value else []
+
+    def held(self, value: str) -> str:
+        """A letter's value as the index holds it: written as in the facet's order when it is one of those."""
+        return next((known for known in self.order if value_key(known) == value_key(value)), value)
 
     def from_column(self, text: str) -> Any:
         """A document's value as the index column holds it (a string; values joined by newlines)."""
@@ -86,9 +90,9 @@ class Facet:
 
     def sort(self, counts: Counter) -> list[tuple[Any, int]]:
         """(value, count) in the facet's order: its declared order, else most frequent first, then by value."""
-        if self.order:
-            return [(value, counts[value]) for value in self.order if counts.get(value)]
-        return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        ordered = [(value, counts[value]) for value in self.order if counts.get(value)]
+        others = [(value, count) for value, count in counts.items() if value not in self.order]
+        return ordered + sorted(others, key=lambda item: (-item[1], str(item[0])))
 
     def listed(self, counts: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         """(value, count) in the order lists show them (the sidebar, `letters search`, `letters values`)."""
@@ -141,7 +145,7 @@ class ListFacet(Facet):
     many = True
 
     def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
-        return [value for value in fields.get(self.source) or [] if isinstance(value, str) and value]
+        return [self.held(value) for value in fields.get(self.source) or [] if isinstance(value, str) and value]
 
     def from_column(self, text: str) -> Any:
         return tuple(text.split("\n")) if text else ()
@@ -185,8 +189,7 @@ class GradeFacet(Facet):
 
     def values(self, fields: dict[str, Any], day: date | None) -> list[str]:
         grade = (fields.get("judgements") or {}).get(self.name)
-        by_key = {value_key(value): value for value in GRADES}
-        return [by_key[value_key(grade)]] if isinstance(grade, str) and value_key(grade) in by_key else []
+        return [self.held(grade)] if isinstance(grade, str) and self.held(grade) in GRADES else []
 
 
 class YesNoFacet(Facet):

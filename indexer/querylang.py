@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer.analysis import WORD, folded, pair_terms, query_terms, term_for
-from indexer.facets import FACETS
+from indexer.facets import BY_NAME, FACETS, value_key
 from indexer.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -334,7 +334,8 @@ class _Translator:
             return self._within(node.node, negated)
         if isinstance(node, FieldValue):
             fieldname = QUERY_FIELDS[node.name][0]
-            terms = query_terms(node.text)
+            # A facet's aliases count here too: `protection:ri`, `priority:true`, `focus:covid`.
+            terms = query_terms(BY_NAME[fieldname].aliases.get(value_key(node.text), node.text))
             if not terms:
                 return None
             return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)

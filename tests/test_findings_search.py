@@ -137,6 +137,7 @@ def test_grades_and_focus_areas_are_listed_in_their_own_order(index) -> None:
 QUERY_FORMS = {
     "help_and_protection:inadequate": lambda item: grade(item, "help_and_protection") == "Inadequate",
     "protection:inadequate": lambda item: grade(item, "help_and_protection") == "Inadequate",
+    "in_care:RI": lambda item: grade(item, "children_in_care") == "Requires improvement",
     'overall:"requires improvement"': lambda item: grade(item, "overall_effectiveness") == "Requires improvement",
     "leavers:outstanding OR adoption:outstanding": lambda item: "Outstanding" in (
         grade(item, "care_leavers"), grade(item, "adoption")),
@@ -241,3 +242,17 @@ def test_the_improvements_box_searches_only_the_improvement_points(client, index
     assert all(snippet.get_text() == "The quality of care plans." for snippet in page.select(".hit__snippet"))
     data = client.get("/api/search", query_string={"q": '"care plans"', "improvements": "1"}).get_json()
     assert data["total"] == expected and "in what to improve" in data["interpreted"]
+
+
+def test_values_written_otherwise_are_held_as_the_contract_writes_them(tmp_path: Path) -> None:
+    with LetterStore(tmp_path) as store:
+        store.save(letter("one", "A visit.", focus_areas=["Front Door", "kinship care"],
+                          judgements={"adoption": "good", "lscb": "Splendid"}))
+        store.save(letter("two", "A visit.", focus_areas=["front door"]))
+    reindex(tmp_path, workers=1)
+    with LetterIndex.open(tmp_path) as index:
+        results = index.search("")
+        # Known areas in their order, an area outside the list after them; a grade that is none is left out.
+        assert results.facets["focus_areas"] == [("front door", 2), ("kinship care", 1)]
+        assert index.search("", adoption="Good").total == 1
+        assert index.search("", lscb=["Good", "Inadequate"]).total == 0

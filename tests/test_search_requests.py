@@ -254,3 +254,12 @@ def test_cli_text_output_reads_like_the_web(data_dir, client) -> None:
     legends = [legend.get_text(" ", strip=True).split(" (")[0] for legend in page.select(".facet__legend")]
     assert labels == [label for label in legends if label in labels] and len(labels) >= 5
     assert len(page.select("ol.hits > li")) == DEFAULT_PER_PAGE
+
+
+def test_a_facet_no_letter_has_is_left_out_of_the_sidebar(client) -> None:
+    page = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    legends = [legend.get_text(" ", strip=True) for legend in page.select(".facet__legend")]
+    assert "Overall effectiveness" in legends and "Focus area" in legends
+    assert "SEND outcome" not in legends  # none of these letters is an Area SEND report
+    chosen = BeautifulSoup(client.get("/?send=positive").get_data(as_text=True), "html.parser")
+    assert "SEND outcome (1 chosen)" in [legend.get_text(" ", strip=True) for legend in chosen.select(".facet__legend")]

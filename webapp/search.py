@@ -136,10 +136,14 @@ def _sort_options(params: SearchRequest) -> list[dict[str, Any]]:
 
 
 def _facets(params: SearchRequest, results: Results, args: MultiDict) -> list[dict[str, Any]]:
-    """Each counted facet's options, chosen ones first, with counts and a link that toggles each one."""
+    """Each counted facet's options, chosen ones first, with counts and a link that toggles each one; a facet
+    no letter has a value of (findings before any were extracted) is left out."""
     groups = []
+    index = backend.current_index()
     for facet in COUNTED:
         argument, label = facet.parameter, facet.label
+        if not index.known_values(facet.name) and not params.filters.get(facet.name):
+            continue
         counts = {str(value): count for value, count in facet.listed(results.facets.get(facet.name, []))}
         chosen = params.filters.get(facet.name, ())
         values = list(chosen) + [value for value in counts if value not in chosen]
