@@ -228,11 +228,11 @@ def test_national_table_to_an_authority_a_letter_an_inspector_and_back(server, p
     with page.expect_navigation():
         first.locator("th a").click()
     assert page.locator("h1").inner_text() == name
-    assert page.locator("ol.timeline li").count() == letters
+    assert page.locator("ol.timeline > li").count() == letters
     authority_url = page.url
     # One of its letters, then an inspector of that letter
     with page.expect_navigation():
-        page.locator("ol.timeline li a").first.click()
+        page.locator("ol.timeline > li > a").first.click()
     assert page.locator(".summary-list a.authority-link").inner_text() == name
     inspector = page.locator(".inspector-link").first
     person = inspector.inner_text()

@@ -103,7 +103,7 @@ def stacked_rows(chart_id: str, title: str, rows: list[tuple[str, dict[str, int]
         parts.append(f'<rect x="{x:.1f}" y="6" width="14" height="14" fill="url(#{chart_id}-{_slug(category)})" '
                      f'stroke="#0b0c0c" stroke-width="0.5"/><text class="stacked-chart__legend" x="{x + 18:.1f}" '
                      f'y="18">{escape(category)}</text>')
-        x += 30 + 7.6 * len(category)
+        x += 38 + 7 * len(category)
     for number, (label, counts) in enumerate(rows):
         y = LEGEND_HEIGHT + number * ROW_HEIGHT
         total = sum(counts.get(c, 0) for c in categories)
