@@ -587,3 +587,18 @@ def test_a_letter_without_a_title_never_shows_its_id_as_one(tmp_path):
     assert "fedcba9876543210" not in bare.select_one("title").get_text()
     feed = client.get("/search.atom?q=wombats").get_data(as_text=True)
     assert "<title>Untitled document</title>" in feed
+
+
+def test_the_year_chart_shows_a_topics_share_of_each_years_letters(client):
+    everything = dict(map(tuple, client.get("/api/search").get_json()["facets"]["year"]))
+    matching = dict(map(tuple, client.get("/api/search?q=permanence").get_json()["facets"]["year"]))
+    page = soup_of(client.get("/?q=permanence"))
+    share_link = page.find("a", string="share of the year’s letters")
+    assert share_link is not None and parse_qs(urlsplit(share_link["href"]).query)["chart"] == ["share"]
+    shares = soup_of(client.get(share_link["href"]))
+    labels = {link["aria-label"] for link in shares.select("svg.year-chart a")}
+    for year, count in matching.items():
+        assert f"{year}: {count:,} of {everything[year]:,} letters ({count / everything[year]:.0%})" in labels
+    # The view survives a new search from the form, and the other view is one link away.
+    assert shares.find("input", {"name": "chart", "value": "share"}) is not None
+    assert shares.find("a", string="number of letters") is not None

@@ -5,6 +5,7 @@ Views parse, search and hand templates plain values; every link is built here wi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -102,6 +103,12 @@ def letter_page(letter_id: str) -> str:
 def _search_view(params: SearchRequest, results: Results, form: dict[str, str]) -> dict[str, Any]:
     args, path = _held_args(params, request.args), request.path
     year_counts = list(results.facets.get("year", []))
+    share = request.args.get("chart") == "share"
+    of_year = None
+    if share:
+        # The same filters without the words: every letter of each year the share is taken of.
+        everything = backend.search(replace(params, query="", in_improvements=False, page=1, per_page=1))
+        of_year = {int(year): count for year, count in everything.facets.get("year", [])}
     return {
         "form": form,
         "params": params,
@@ -114,7 +121,11 @@ def _search_view(params: SearchRequest, results: Results, form: dict[str, str]) 
             year_counts,
             link=lambda year: path_with_added_args(path, args, [("year", str(year))]),
             selected=[int(year) for year in params.filters.get("year", ())],
+            of=of_year,
         ),
+        "chart_share": share,
+        "chart_views": {"count": path_with_replaced_args(path, args, {"chart": None}),
+                        "share": path_with_replaced_args(path, args, {"chart": "share"})},
         "badges": {hit.id: _badges(hit) for hit in results.hits},
         "max_query": MAX_QUERY_CHARS,
         "suggestion_url": path_with_replaced_args(path, args, {"q": results.suggestion, "page": None})
