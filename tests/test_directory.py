@@ -273,3 +273,22 @@ def test_the_original_file_is_offered_and_served(tmp_path: Path, corpus_dir: Pat
     assert response.data == pdf.read_bytes()
     assert client.get("/letters/..%2Fcatalog.sqlite/original").status_code == 404
     assert client.get("/letters/nosuchletter/original").status_code == 404
+
+
+def test_the_letter_page_shows_what_the_inspectors_concluded(client) -> None:
+    soup = page(client, "/letters/leeds-2024")
+    table = soup.select_one("table.judgements-table")
+    rows = {row.th.get_text(strip=True): row.td.get_text(strip=True) for row in table.select("tbody tr")}
+    assert rows == {"Overall effectiveness": "Outstanding", "Impact of leaders": "Outstanding",
+                    "Help and protection": "Good", "Children in care": "Outstanding", "Care leavers": "Good"}
+    grade_link = table.select_one("tbody tr a")["href"]
+    assert client.get(grade_link).status_code == 200
+    assert [li.get_text() for li in soup.select(".findings__improvements li")] == [
+        "Improve the quality of plans.", "Strengthen management oversight."]
+    visit = page(client, "/letters/leeds-fv-2022")
+    assert "Areas for priority action" in visit.select_one(".notice--priority").get_text()
+    focus = visit.select_one(".findings a.tag")
+    assert focus.get_text() == "care leavers"
+    results = client.get("/api/search?" + focus["href"].split("?", 1)[1]).get_json()
+    assert {hit["id"] for hit in results["hits"]} == {"leeds-fv-2022"}
+    assert page(client, "/letters/leeds-fv-2021").find(string=lambda s: s and "No areas for priority action" in s)

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from corpus.findings import JUDGEMENTS
 from corpus.store import is_letter_id
 from indexer import Hit, Results
-from indexer.facets import BY_PARAMETER, COUNTED, FACETS
+from indexer.facets import BY_NAME, BY_PARAMETER, COUNTED, FACETS
 from indexer.querylang import MAX_QUERY_CHARS
 from indexer.request import SORTS, PageOutOfRange, SearchRequest
 from webapp import backend
@@ -95,9 +95,29 @@ def letter_page(letter_id: str) -> str:
         search_links=_letter_search_links(fields),
         original_download=url_for("directory.original_file", letter_id=letter.id)
         if index.original(letter.id) else None,
+        findings=_letter_findings(fields),
         similar=similar,
         timeline=timeline,
     )
+
+
+def _letter_findings(fields: dict[str, Any]) -> dict[str, Any]:
+    """What the letter concludes, each judgement and focus area with the search for its value."""
+    def search(name: str, value: str) -> str:
+        return url_for("search.search_page", **{BY_NAME[name].parameter: value})
+
+    judgements = fields.get("judgements") or {}
+    return {
+        "framework": fields.get("framework"),
+        "judgements": [{"label": label, "grade": judgements[key], "url": search(key, judgements[key])}
+                       for key, label in JUDGEMENTS.items() if key in judgements],
+        "send_outcome": fields.get("send_outcome"),
+        "send_url": search("send_outcome", fields["send_outcome"]) if fields.get("send_outcome") else None,
+        "wsoa": fields.get("wsoa"),
+        "priority_action": fields.get("priority_action"),
+        "focus_areas": [(area, search("focus_areas", area)) for area in fields.get("focus_areas") or []],
+        "improvements": fields.get("improvements"),
+    }
 
 
 def _search_view(params: SearchRequest, results: Results, form: dict[str, str]) -> dict[str, Any]:
