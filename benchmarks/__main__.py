@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {"import": "benchmarks.bench_import", "index": "benchmarks.bench_index", "web": "benchmarks.bench_web"}
+BENCHMARKS = {"import": "benchmarks.bench_import", "index": "benchmarks.bench_index", "web": "benchmarks.bench_web",
+              "pages": "benchmarks.bench_pages"}
 
 
 def main(names: list[str]) -> None:
