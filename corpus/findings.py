@@ -314,7 +314,7 @@ def _send(text: str) -> dict[str, Any]:
 
 # --- priority action -------------------------------------------------------------------------------
 
-_PRIORITY_HEADING = re.compile(r"^areas?\s+for\s+priority\s+action:?$", re.IGNORECASE)
+_PRIORITY_HEADING = re.compile(r"^areas?\s+(?:for|of)\s+priority\s+action:?$", re.IGNORECASE)
 _NO_PRIORITY = re.compile(
     r"\b(?:there\s+(?:are|were)\s+no|did\s+not\s+(?:find|identify)\s+any|no)\s+(?:areas?\s+for\s+)?priority\s+actions?\b",
     re.IGNORECASE,
@@ -433,9 +433,11 @@ def _items_after(paragraphs: list[_Paragraph], start: int, headings: set[int]) -
 
 # --- focus areas -----------------------------------------------------------------------------------
 
+# "… in line with the inspection of local authority children's services (ILACS) framework. However, the delivery
+# model was adapted to reflect the COVID-19 context."
 _COVID_VISIT = re.compile(
-    r"in\s+line\s+with\s+the\s+inspection\s+of\s+local\s+authority\s+children[’']?s\s+services\s+\(ilacs\)\s+"
-    r"framework\.?\s+(?:however,?\s+)?the\s+(?:delivery\s+model|methodology)\s+was\s+adapted\s+to\s+reflect\s+the\s+covid",
+    r"in\s+line\s+with\s+the\s+(?:inspection\s+of\s+local\s+authority\s+children[’']?s\s+services\s+)?"
+    r"\(?ilacs\)?\s+framework[^.]{0,40}\.\s+[^.]{0,120}?\badapted\b[^.]{0,60}\bcovid",
     re.IGNORECASE,
 )
 _FOCUS_CUE = re.compile(
@@ -457,16 +459,16 @@ _FOCUS_DETAIL = re.compile(
 _FOCUS_WORDS = (
     (
         "front door",
-        r"front[\s-]*door|contacts?\s+and\s+referrals|first\s+point\s+of\s+contact|receiving\s+referrals"
+        r"front[\s-]*door|contacts?\s+and\s+referrals?|first\s+point\s+of\s+contact|receiving\s+referrals"
         r"|safeguarding\s+hub|\bmash\b",
     ),
-    ("placement decisions for older children", r"placement\s+decision[\s-]*making\s+for\s+older"),
+    ("placement decisions for older children", r"placement\s+decisions?(?:[\s-]*making)?\s+for\s+older"),
     (
         "children in need and child protection",
         r"children\s+in\s+need\b|child\s+in\s+need|child[\s-]+protection"
         r"|protection\s+plan",
     ),
-    ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents"),
+    ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents|go(?:es)?\s+missing|missing\s+from"),
     ("permanence", r"permanen(?:ce|cy)"),
     ("care leavers", r"care\s+leavers|leaving\s+care|care[\s-]+experienced"),
     # "Children looked after who are eligible for care leaving services" are care leavers.
