@@ -440,14 +440,10 @@ _COVID_VISIT = re.compile(
     r"\(?ilacs\)?\s+framework[^.]{0,40}\.\s+[^.]{0,120}?\badapted\b[^.]{0,60}\bcovid",
     re.IGNORECASE,
 )
-_FOCUS_CUE = re.compile(
+# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …".
+FOCUS_CUE = re.compile(
     r"(?:inspectors?|this\s+visit|the\s+visit)\s+(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
     r"|the\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?",
-    re.IGNORECASE,
-)
-_ARRANGEMENTS = re.compile(
-    r"\s*(?:the\s+)?(?:local\s+authority[’']s\s+|council[’']s\s+|their\s+)?arrangements(?:\s+and\s+support)?\s+"
-    r"(?:for\s+)?(?P<focus>[^.]+)",
     re.IGNORECASE,
 )
 # Detail after the areas: "…, with a particular focus on …", "including …", a list after a colon.
@@ -482,27 +478,27 @@ _PERMANENCE = re.compile(dict(_FOCUS_WORDS)["permanence"], re.IGNORECASE)
 # "Help and protection" names the area only when nothing more precise does ("… for vulnerable adolescents").
 _HELP_AND_PROTECTION = re.compile(r"help\s+and\s+protection", re.IGNORECASE)
 # Where a letter's opening ends: its first heading (case matters: "the findings of this visit" is prose).
-_SPECIFICALLY = re.compile(r"\.\s+(?:more\s+)?specifically,?\s+([^.]+)", re.IGNORECASE)
+# The sentence after the clause, when it narrows it ("…, in accordance with the framework. Specifically, …").
+_SPECIFICALLY = re.compile(r"[^.]*\.\s+(?:more\s+)?specifically,?\s+([^.]+)", re.IGNORECASE)
 _OPENING_END = re.compile(r"\b(?:Headline [Ff]indings|Overview|Main [Ff]indings)\b")
 
 
-def _focus_areas(text: str) -> list[str] | None:
-    """The areas a visit looked at, from its "arrangements for …" clause; None where it names none."""
+def _focus_areas(text: str, focus: str | None) -> list[str] | None:
+    """The areas a visit looked at, from its "arrangements for …" clause (`focus`); None where it names none."""
     head = _flat(text[: _HEAD_CHARS + 2000].replace("\ufffe", "-"))
-    for cue in _FOCUS_CUE.finditer(head):
-        clause = _ARRANGEMENTS.match(head, cue.end())
-        if clause:
-            areas = _areas_in(_FOCUS_DETAIL.sub("", clause.group("focus")))
-            # "… children who need help and protection. Specifically, inspectors looked at the 'front door' …"
-            specifically = _SPECIFICALLY.match(head, clause.end())
-            if specifically and not _FOCUS_AREA.search(clause.group("focus")):
-                areas = [area for area in _areas_in(_FOCUS_DETAIL.sub("", specifically.group(1))) if area != "other"]
-                areas = areas or _areas_in(clause.group("focus"))
-            return areas
+    if focus:
+        areas = _areas_in(_FOCUS_DETAIL.sub("", focus))
+        # "… children who need help and protection. Specifically, inspectors looked at the 'front door' …"
+        place = head.find(focus)
+        specifically = _SPECIFICALLY.match(head, place + len(focus)) if place >= 0 else None
+        if specifically and not _FOCUS_AREA.search(focus):
+            areas = [area for area in _areas_in(_FOCUS_DETAIL.sub("", specifically.group(1))) if area != "other"]
+            areas = areas or _areas_in(focus)
+        return areas
     if _COVID_VISIT.search(head):
         return ["covid-19"]
     # Older letters say what inspectors looked at without the word "arrangements": the first such sentence.
-    for cue in _FOCUS_CUE.finditer(head):
+    for cue in FOCUS_CUE.finditer(head):
         sentence = head[cue.end() : head.find(".", cue.end())]
         if _OPENING_END.search(head, 0, cue.start()):
             break
@@ -579,11 +575,14 @@ def _sections(text: str, paragraphs: list[_Paragraph], headings: list[int]) -> l
 # --- everything ------------------------------------------------------------------------------------
 
 
-def find_findings(text: str, visit_type: str | None, visit_start: str | None = None) -> dict[str, Any]:
+def find_findings(
+    text: str, visit_type: str | None, visit_start: str | None = None, focus: str | None = None
+) -> dict[str, Any]:
     """What the text concludes, as letter fields; a field the text does not state is left out.
 
     `visit_type` is the kind of document (corpus.metadata's names); `visit_start` the ISO day the visit or
-    inspection began, where known. False and [] are statements (no priority action; no list of improvements).
+    inspection began, and `focus` a visit's "arrangements for …" clause (corpus.metadata.find_focus), where
+    known. False and [] are statements (no priority action; no list of improvements).
     """
     paragraphs = _paragraphs(text)
     heading_list = _heading_indexes(paragraphs)
@@ -600,7 +599,7 @@ def find_findings(text: str, visit_type: str | None, visit_start: str | None = N
         found.update(_send(text))
     if visit_type in VISIT_LETTERS:
         found["priority_action"] = _priority_action(paragraphs)
-        found["focus_areas"] = _focus_areas(text)
+        found["focus_areas"] = _focus_areas(text, focus)
     if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, AREA_SEND):
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING
         improvements = _improvements(paragraphs, heading_list, heading)
