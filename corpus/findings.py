@@ -83,7 +83,7 @@ _GRADE = r"(?:outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s
 
 
 def _grade(words: str) -> str | None:
-    """ "Requires improvement to be good" → "Requires improvement"; "Not judged" → None."""
+    """A grade as stored: "requires improvement to be good" → "Requires improvement"; "Not judged" → None."""
     words = words.lower()
     if words.startswith("not"):
         return None
@@ -365,8 +365,9 @@ _SUB_HEADING = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;:!?)’”'\"]$")
-_CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours?\s+sincerely)", re.IGNORECASE)
+# A letter's sign-off ("Yours sincerely", also misprinted "Your sincerely"), and the closing paragraph before it.
 _SIGN_OFF = re.compile(r"^yours?\s+(?:sincerely|faithfully)", re.IGNORECASE)
+_CLOSING = re.compile(rf"^ofsted\s+will\s+take|{_SIGN_OFF.pattern}", re.IGNORECASE)
 
 
 def _listed(paragraphs: list[_Paragraph], index: int) -> bool:
