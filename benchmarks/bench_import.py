@@ -26,10 +26,12 @@ def timed_import(corpus: Path, workers: int) -> tuple[float, dict[str, int], flo
         started = time.perf_counter()
         summary = import_paths(store, [corpus], workers=workers)
         seconds = time.perf_counter() - started
-        letters = [(letter.text, letter.get("visit_type"), letter.get("visit_start")) for letter in store]
+        letters = [
+            (letter.text, letter.get("visit_type"), letter.get("visit_start"), letter.get("focus")) for letter in store
+        ]
     started = time.perf_counter()
-    for text, visit_type, visit_start in letters:
-        find_findings(text, visit_type, visit_start)
+    for text, visit_type, visit_start, focus in letters:
+        find_findings(text, visit_type, visit_start, focus)
     return seconds, summary.counts, time.perf_counter() - started
 
 

@@ -83,7 +83,7 @@ _GRADE = r"(?:outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s
 
 
 def _grade(words: str) -> str | None:
-    """ "Requires improvement to be good" → "Requires improvement"; "Not judged" → None."""
+    """A grade as stored: "requires improvement to be good" → "Requires improvement"; "Not judged" → None."""
     words = words.lower()
     if words.startswith("not"):
         return None
@@ -314,7 +314,7 @@ def _send(text: str) -> dict[str, Any]:
 
 # --- priority action -------------------------------------------------------------------------------
 
-_PRIORITY_HEADING = re.compile(r"^areas?\s+for\s+priority\s+action:?$", re.IGNORECASE)
+_PRIORITY_HEADING = re.compile(r"^areas?\s+(?:for|of)\s+priority\s+action:?$", re.IGNORECASE)
 _NO_PRIORITY = re.compile(
     r"\b(?:there\s+(?:are|were)\s+no|did\s+not\s+(?:find|identify)\s+any|no)\s+(?:areas?\s+for\s+)?priority\s+actions?\b",
     re.IGNORECASE,
@@ -365,8 +365,9 @@ _SUB_HEADING = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;:!?)’”'\"]$")
-_CLOSING = re.compile(r"^(?:ofsted\s+will\s+take|yours?\s+sincerely)", re.IGNORECASE)
+# A letter's sign-off ("Yours sincerely", also misprinted "Your sincerely"), and the closing paragraph before it.
 _SIGN_OFF = re.compile(r"^yours?\s+(?:sincerely|faithfully)", re.IGNORECASE)
+_CLOSING = re.compile(rf"^ofsted\s+will\s+take|{_SIGN_OFF.pattern}", re.IGNORECASE)
 
 
 def _listed(paragraphs: list[_Paragraph], index: int) -> bool:
@@ -433,19 +434,17 @@ def _items_after(paragraphs: list[_Paragraph], start: int, headings: set[int]) -
 
 # --- focus areas -----------------------------------------------------------------------------------
 
+# "… in line with the inspection of local authority children's services (ILACS) framework. However, the delivery
+# model was adapted to reflect the COVID-19 context."
 _COVID_VISIT = re.compile(
-    r"in\s+line\s+with\s+the\s+inspection\s+of\s+local\s+authority\s+children[’']?s\s+services\s+\(ilacs\)\s+"
-    r"framework\.?\s+(?:however,?\s+)?the\s+(?:delivery\s+model|methodology)\s+was\s+adapted\s+to\s+reflect\s+the\s+covid",
+    r"in\s+line\s+with\s+the\s+(?:inspection\s+of\s+local\s+authority\s+children[’']?s\s+services\s+)?"
+    r"\(?ilacs\)?\s+framework[^.]{0,40}\.\s+[^.]{0,120}?\badapted\b[^.]{0,60}\bcovid",
     re.IGNORECASE,
 )
-_FOCUS_CUE = re.compile(
+# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …".
+FOCUS_CUE = re.compile(
     r"(?:inspectors?|this\s+visit|the\s+visit)\s+(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
     r"|the\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?",
-    re.IGNORECASE,
-)
-_ARRANGEMENTS = re.compile(
-    r"\s*(?:the\s+)?(?:local\s+authority[’']s\s+|council[’']s\s+|their\s+)?arrangements(?:\s+and\s+support)?\s+"
-    r"(?:for\s+)?(?P<focus>[^.]+)",
     re.IGNORECASE,
 )
 # Detail after the areas: "…, with a particular focus on …", "including …", a list after a colon.
@@ -457,16 +456,16 @@ _FOCUS_DETAIL = re.compile(
 _FOCUS_WORDS = (
     (
         "front door",
-        r"front[\s-]*door|contacts?\s+and\s+referrals|first\s+point\s+of\s+contact|receiving\s+referrals"
+        r"front[\s-]*door|contacts?\s+and\s+referrals?|first\s+point\s+of\s+contact|receiving\s+referrals"
         r"|safeguarding\s+hub|\bmash\b",
     ),
-    ("placement decisions for older children", r"placement\s+decision[\s-]*making\s+for\s+older"),
+    ("placement decisions for older children", r"placement\s+decisions?(?:[\s-]*making)?\s+for\s+older"),
     (
         "children in need and child protection",
         r"children\s+in\s+need\b|child\s+in\s+need|child[\s-]+protection"
         r"|protection\s+plan",
     ),
-    ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents"),
+    ("extra-familial risk", r"extra[\s-]*familial|exploitation|adolescents|go(?:es)?\s+missing|missing\s+from"),
     ("permanence", r"permanen(?:ce|cy)"),
     ("care leavers", r"care\s+leavers|leaving\s+care|care[\s-]+experienced"),
     # "Children looked after who are eligible for care leaving services" are care leavers.
@@ -480,27 +479,27 @@ _PERMANENCE = re.compile(dict(_FOCUS_WORDS)["permanence"], re.IGNORECASE)
 # "Help and protection" names the area only when nothing more precise does ("… for vulnerable adolescents").
 _HELP_AND_PROTECTION = re.compile(r"help\s+and\s+protection", re.IGNORECASE)
 # Where a letter's opening ends: its first heading (case matters: "the findings of this visit" is prose).
-_SPECIFICALLY = re.compile(r"\.\s+(?:more\s+)?specifically,?\s+([^.]+)", re.IGNORECASE)
+# The sentence after the clause, when it narrows it ("…, in accordance with the framework. Specifically, …").
+_SPECIFICALLY = re.compile(r"[^.]*\.\s+(?:more\s+)?specifically,?\s+([^.]+)", re.IGNORECASE)
 _OPENING_END = re.compile(r"\b(?:Headline [Ff]indings|Overview|Main [Ff]indings)\b")
 
 
-def _focus_areas(text: str) -> list[str] | None:
-    """The areas a visit looked at, from its "arrangements for …" clause; None where it names none."""
+def _focus_areas(text: str, focus: str | None) -> list[str] | None:
+    """The areas a visit looked at, from its "arrangements for …" clause (`focus`); None where it names none."""
     head = _flat(text[: _HEAD_CHARS + 2000].replace("\ufffe", "-"))
-    for cue in _FOCUS_CUE.finditer(head):
-        clause = _ARRANGEMENTS.match(head, cue.end())
-        if clause:
-            areas = _areas_in(_FOCUS_DETAIL.sub("", clause.group("focus")))
-            # "… children who need help and protection. Specifically, inspectors looked at the 'front door' …"
-            specifically = _SPECIFICALLY.match(head, clause.end())
-            if specifically and not _FOCUS_AREA.search(clause.group("focus")):
-                areas = [area for area in _areas_in(_FOCUS_DETAIL.sub("", specifically.group(1))) if area != "other"]
-                areas = areas or _areas_in(clause.group("focus"))
-            return areas
+    if focus:
+        areas = _areas_in(_FOCUS_DETAIL.sub("", focus))
+        # "… children who need help and protection. Specifically, inspectors looked at the 'front door' …"
+        place = head.find(focus)
+        specifically = _SPECIFICALLY.match(head, place + len(focus)) if place >= 0 else None
+        if specifically and not _FOCUS_AREA.search(focus):
+            areas = [area for area in _areas_in(_FOCUS_DETAIL.sub("", specifically.group(1))) if area != "other"]
+            areas = areas or _areas_in(focus)
+        return areas
     if _COVID_VISIT.search(head):
         return ["covid-19"]
     # Older letters say what inspectors looked at without the word "arrangements": the first such sentence.
-    for cue in _FOCUS_CUE.finditer(head):
+    for cue in FOCUS_CUE.finditer(head):
         sentence = head[cue.end() : head.find(".", cue.end())]
         if _OPENING_END.search(head, 0, cue.start()):
             break
@@ -577,11 +576,14 @@ def _sections(text: str, paragraphs: list[_Paragraph], headings: list[int]) -> l
 # --- everything ------------------------------------------------------------------------------------
 
 
-def find_findings(text: str, visit_type: str | None, visit_start: str | None = None) -> dict[str, Any]:
+def find_findings(
+    text: str, visit_type: str | None, visit_start: str | None = None, focus: str | None = None
+) -> dict[str, Any]:
     """What the text concludes, as letter fields; a field the text does not state is left out.
 
     `visit_type` is the kind of document (corpus.metadata's names); `visit_start` the ISO day the visit or
-    inspection began, where known. False and [] are statements (no priority action; no list of improvements).
+    inspection began, and `focus` a visit's "arrangements for …" clause (corpus.metadata.find_focus), where
+    known. False and [] are statements (no priority action; no list of improvements).
     """
     paragraphs = _paragraphs(text)
     heading_list = _heading_indexes(paragraphs)
@@ -598,7 +600,7 @@ def find_findings(text: str, visit_type: str | None, visit_start: str | None = N
         found.update(_send(text))
     if visit_type in VISIT_LETTERS:
         found["priority_action"] = _priority_action(paragraphs)
-        found["focus_areas"] = _focus_areas(text)
+        found["focus_areas"] = _focus_areas(text, focus)
     if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, AREA_SEND):
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING
         improvements = _improvements(paragraphs, heading_list, heading)

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from corpus import dates, people
-from corpus.findings import find_findings
+from corpus.findings import FOCUS_CUE, find_findings
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
 from corpus.visittypes import (
@@ -121,11 +121,6 @@ def find_visit_type(text: str, title: str | None) -> str | None:
     return OTHER if _LETTER_OR_REPORT.search(text) else None
 
 
-_FOCUS = re.compile(
-    r"(?:inspectors?|this visit|the visit)\s+(?:looked at|considered|evaluated|reviewed|focused on|examined)"
-    r"|the focus of (?:this|the) visit was(?: on)?",
-    re.IGNORECASE,
-)
 # The clause runs to the end of its sentence; a full stop inside closing quotes ("the 'front door.'") ends it too.
 _ARRANGEMENTS = re.compile(
     r"\s*(?:the\s+)?(?:local\s+authority[’']s\s+|council[’']s\s+|their\s+)?arrangements"
@@ -143,7 +138,7 @@ def find_focus(text: str, visit_type: str | None = None) -> str | None:
     if visit_type in REPORTS:  # reports mention past visits' arrangements in passing: only a letter states its own
         return None
     flat = " ".join(text[: _HEAD_CHARS * 2].replace("\ufffe", "-").split())
-    for cue in _FOCUS.finditer(flat):
+    for cue in FOCUS_CUE.finditer(flat):
         found = _ARRANGEMENTS.match(flat, cue.end())
         if found:
             focus = _FOCUS_LIST.sub("", found["focus"])
@@ -197,7 +192,7 @@ def extract_metadata(text: str, filename: str = "") -> dict[str, Found]:
     found["focus"] = find_focus(text, visit_type)
     metadata = {name: Found(value, "text") for name, value in found.items() if value}
     # What the document concludes: False and [] are statements here (no priority action, nothing to improve).
-    for name, value in find_findings(text, visit_type, found.get("visit_start")).items():
+    for name, value in find_findings(text, visit_type, found.get("visit_start"), found["focus"]).items():
         metadata[name] = Found(value, "text")
     for name, value in hints_from_filename(filename).items():
         # "Other" only says the text is of no known kind: a file name that names the kind says more.
