@@ -210,7 +210,8 @@ def show_command(ctx: click.Context, letter_id: str, as_json: bool) -> None:
     for name, found in letter.metadata.items():
         shown = "; ".join(found.value) if isinstance(found.value, list) else found.value
         click.secho(f"{name:>14}: ", bold=True, nl=False)
-        click.echo(f"{shown}  " + click.style(f"(from the {found.origin})", dim=True))
+        where = "composed from the other fields" if found.origin == "composed" else f"from the {found.origin}"
+        click.echo(f"{shown}  " + click.style(f"({where})", dim=True))
         for origin, value in letter.disagreements.get(name, {}).items():
             click.echo(click.style(f"{'':>16}the {origin} says {value}", fg="yellow"))
     click.echo()
