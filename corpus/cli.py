@@ -304,7 +304,8 @@ def show_command(ctx: click.Context, letter_id: str, as_json: bool) -> None:
     for name, found in letter.metadata.items():
         first, *more = _shown(name, found.value)
         click.secho(f"{name:>15}: ", bold=True, nl=False)
-        click.echo(f"{first}  " + click.style(f"(from the {found.origin})", dim=True))
+        where = "composed from the other fields" if found.origin == "composed" else f"from the {found.origin}"
+        click.echo(f"{first}  " + click.style(f"({where})", dim=True))
         for line in more:
             click.echo(f"{'':>17}{line}")
         for origin, value in letter.disagreements.get(name, {}).items():

@@ -90,7 +90,7 @@ def read_document(document: Document) -> Reading:
     if "title" not in metadata:
         title = compose_title({name: found.value for name, found in metadata.items()})
         if title:
-            metadata["title"] = Found(title, "composed")
+            metadata = {"title": Found(title, "composed"), **metadata}  # first, where a title line's would be
     return Reading(text, metadata, disagreements)
 
 
