@@ -23,7 +23,7 @@ from corpus.store import LetterStore
 from indexer import generations
 from indexer.analysis import common_terms, printed_words
 from indexer.codec import LetterCodec
-from indexer.schema import SCHEMA_VERSION, document_for, letter_schema
+from indexer.schema import SCHEMA, document_for, letter_schema
 from indexer.vocabulary import read_counts, write_vocabulary
 
 LOCK_FILE = "reindex.lock"
@@ -162,7 +162,7 @@ def reindex(
         with reindex_lock(data_dir, wait=wait), LetterStore(data_dir) as store:
             live = generations.current_generation(data_dir)
             info = generations.read_build_info(live) if live else {}
-            if full or live is None or info.get("schema") != SCHEMA_VERSION:
+            if full or live is None or info.get("schema") != SCHEMA:
                 summary = _full(data_dir, store, workers, progress)
             else:
                 try:
@@ -245,7 +245,7 @@ def _full(data_dir: Path, store: LetterStore, workers: int, progress: Progress) 
         generations.write_build_info(
             generation,
             {
-                "schema": SCHEMA_VERSION,
+                "schema": SCHEMA,
                 "built": datetime.now(UTC).isoformat(timespec="seconds"),
                 "build_seconds": round(seconds, 3),
                 "documents": count,

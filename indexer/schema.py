@@ -5,6 +5,7 @@ The schema is pickled into every index, so these classes must stay importable un
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -17,10 +18,15 @@ from indexer.analysis import LetterAnalyzer, analyse, pair_counts
 from indexer.facets import FACETS
 
 # Bump when the schema, the analysis or the files beside the index change: `letters reindex` then rebuilds
-# instead of updating. 4: the vocabulary of printed words (indexer/vocabulary.py). 5: every facet of the
-# registry (indexer/facets.py) a FacetText field, the year too; the findings (judgements, focus areas, SEND
-# outcome, priority action) as facets and the improvement points as a field of their own.
+# instead of updating (a new facet needs no bump: SCHEMA below follows the registry). 4: the vocabulary of
+# printed words (indexer/vocabulary.py). 5: every facet of the registry (indexer/facets.py) a FacetText field,
+# the year too; the findings (judgements, focus areas, SEND outcome, priority action) as facets and the
+# improvement points as a field of their own.
 SCHEMA_VERSION = 5
+# What the build info records and searches check: the version and the registry's facets, so that adding a
+# facet (indexer/facets.py) rebuilds the index by itself.
+SCHEMA = f"{SCHEMA_VERSION}:" + hashlib.sha256(
+    ",".join(f"{facet.name}={type(facet).__name__}" for facet in FACETS).encode()).hexdigest()[:12]
 
 _last_analysed: tuple[str | None, Any] = (None, None)
 

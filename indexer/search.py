@@ -29,7 +29,7 @@ from indexer.directory import AuthorityDetail, AuthoritySummary, Directory, Insp
 from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
-from indexer.schema import SCHEMA_VERSION, parse_date
+from indexer.schema import SCHEMA, parse_date
 from indexer.scoring import EveryScoreCollector
 from indexer.snippets import item_snippet, make_snippet, marked_html, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
@@ -173,7 +173,7 @@ class LetterIndex:
             or not self._searcher.up_to_date()
         )
         if stale:
-            if generations.read_build_info(generation).get("schema") != SCHEMA_VERSION:
+            if generations.read_build_info(generation).get("schema") != SCHEMA:
                 raise IndexMissing(
                     f"The index in {self.data_dir} was built by another version of letters: "
                     "run `letters reindex` to rebuild it."

@@ -70,7 +70,7 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
 
 def describe(params: SearchRequest) -> str:
     """The search in a few words, for a feed's title: “care leavers” · Authority: Leeds."""
-    parts = [f"“{params.query}”"] if params.query else []
+    parts = [f"“{params.query}”" + (" in what to improve" if params.in_improvements else "")] if params.query else []
     for facet in FACETS:
         if params.filters.get(facet.name):
             parts.append(f"{facet.label}: {', '.join(params.filters[facet.name])}")
