@@ -18,87 +18,49 @@ def year_chart(counts: Iterable[tuple[int, int]], link: Callable[[int], str],
     """An SVG of letters per year (every year from the first to the last, empty ones included).
 
     `link(year)` is the URL a bar goes to; bars of `selected` years are drawn as chosen. With `of` (all
-    letters per year), each bar is the matching letters' share of that year's letters.
+    letters per year), each bar is the matching letters' share of that year's letters: a topic's rise, not
+    the volume of letters.
     """
     per_year = {int(year): count for year, count in counts if count}
     if not per_year:
         return Markup("")
-    if of is not None:
-        return _share_chart(per_year, of, link, set(map(int, selected)))
     chosen = {int(year) for year in selected}
     years = list(range(min(per_year), max(per_year) + 1))
+    if of is None:
+        heights = {year: float(count) for year, count in per_year.items()}
+        title = f"Matching letters per year, {years[0]} to {years[-1]}: {sum(per_year.values()):,} in all"
+    else:
+        heights = {year: count / of[year] for year, count in per_year.items() if of.get(year)}
+        title = f"Matching letters as a share of each year’s letters, {years[0]} to {years[-1]}"
     slot = WIDTH / len(years)
     bar_width = max(slot * 0.72, 2)
-    tallest = max(per_year.values())
+    tallest = max(heights.values(), default=0) or 1
     label_every = 1 if slot >= 34 else 2 if slot >= 17 else 5
-    total = sum(per_year.values())
     parts = [
         f'<svg class="year-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
         f'aria-labelledby="year-chart-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="year-chart-title">Matching letters per year, {years[0]} to {years[-1]}: '
-        f'{total:,} in all</title>',
+        f'<title id="year-chart-title">{title}</title>',
     ]
     for position, year in enumerate(years):
         count = per_year.get(year, 0)
-        height = (HEIGHT - TOP - BOTTOM) * count / tallest
+        height = (HEIGHT - TOP - BOTTOM) * heights.get(year, 0) / tallest
         x = position * slot + (slot - bar_width) / 2
         y = HEIGHT - BOTTOM - height
         centre = position * slot + slot / 2
-        if count:
+        if count and year in heights:
             state = " year-chart__bar--chosen" if year in chosen else ""
-            noun = "letter" if count == 1 else "letters"
-            parts.append(
-                f'<a href="{escape(link(year))}" class="year-chart__link" '
-                f'aria-label="{year}: {count:,} {noun}">'
-                f'<title>{year}: {count:,} {noun}</title>'
-                f'<rect class="year-chart__bar{state}" x="{x:.1f}" y="{y:.1f}" '
-                f'width="{bar_width:.1f}" height="{max(height, 1):.1f}"/>'
-                f'<text class="year-chart__count" x="{centre:.1f}" y="{y - 4:.1f}" '
-                f'text-anchor="middle">{count:,}</text></a>'
-            )
-        if position % label_every == 0 or year == years[-1]:
-            parts.append(
-                f'<text class="year-chart__year" x="{centre:.1f}" y="{HEIGHT - 6}" '
-                f'text-anchor="middle" aria-hidden="true">{year}</text>'
-            )
-    parts.append(
-        f'<line class="year-chart__axis" x1="0" x2="{WIDTH}" y1="{HEIGHT - BOTTOM}" '
-        f'y2="{HEIGHT - BOTTOM}"/></svg>'
-    )
-    return Markup("".join(parts))
-
-
-def _share_chart(per_year: dict[int, int], of: dict[int, int], link: Callable[[int], str],
-                 chosen: set[int]) -> Markup:
-    """Matching letters as a share of each year's letters: a topic's rise, not the volume of letters."""
-    years = list(range(min(per_year), max(per_year) + 1))
-    shares = {year: per_year.get(year, 0) / of[year] for year in years if of.get(year)}
-    slot = WIDTH / len(years)
-    bar_width = max(slot * 0.72, 2)
-    tallest = max(shares.values()) or 1
-    label_every = 1 if slot >= 34 else 2 if slot >= 17 else 5
-    parts = [
-        f'<svg class="year-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
-        f'aria-labelledby="year-chart-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="year-chart-title">Matching letters as a share of each year’s letters, {years[0]} to '
-        f'{years[-1]}</title>',
-    ]
-    for position, year in enumerate(years):
-        share = shares.get(year, 0.0)
-        height = (HEIGHT - TOP - BOTTOM) * share / tallest
-        x = position * slot + (slot - bar_width) / 2
-        y = HEIGHT - BOTTOM - height
-        centre = position * slot + slot / 2
-        if per_year.get(year):
-            state = " year-chart__bar--chosen" if year in chosen else ""
-            said = f"{year}: {per_year[year]:,} of {of[year]:,} letters ({share:.0%})"
+            if of is None:
+                label, said = f"{count:,}", f"{year}: {count:,} {'letter' if count == 1 else 'letters'}"
+            else:
+                label = f"{heights[year]:.0%}"
+                said = f"{year}: {count:,} of {of[year]:,} letters ({label})"
             parts.append(
                 f'<a href="{escape(link(year))}" class="year-chart__link" aria-label="{said}">'
                 f'<title>{said}</title>'
                 f'<rect class="year-chart__bar{state}" x="{x:.1f}" y="{y:.1f}" '
                 f'width="{bar_width:.1f}" height="{max(height, 1):.1f}"/>'
                 f'<text class="year-chart__count" x="{centre:.1f}" y="{y - 4:.1f}" '
-                f'text-anchor="middle">{share:.0%}</text></a>'
+                f'text-anchor="middle">{label}</text></a>'
             )
         if position % label_every == 0 or year == years[-1]:
             parts.append(
