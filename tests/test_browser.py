@@ -255,3 +255,37 @@ def test_the_original_file_downloads(server_with_original, page):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body() == original
+
+
+def facet_choice(page, argument: str) -> tuple[str, int]:
+    """The first value offered by one facet of the sidebar, and its count."""
+    options = page.locator(f"#facet-{argument} .facet__options").first
+    count = re.match(r"[\d,]+", options.locator(".facet__count").first.inner_text()).group()
+    return options.locator("input").first.get_attribute("value"), int(count.replace(",", ""))
+
+
+def test_filter_by_a_grade_and_a_focus_area_and_read_the_findings(server, page):
+    page.goto(f"{server}/")
+    grade, grade_count = facet_choice(page, "overall")
+    tick(page, "overall", grade)
+    apply_filters(page)
+    assert args_of(page.url)["overall"] == [grade]
+    assert shown_total(page) == grade_count
+    for badges in page.locator(".hit .grades").all_inner_texts():
+        assert f"Overall effectiveness: {grade}" in " ".join(badges.split())
+    # The letter page shows its judgements as a table, the grade in words
+    with page.expect_navigation():
+        page.locator(".hit__title a").first.click()
+    table = page.locator("table.judgements-table")
+    assert table.is_visible()
+    assert grade in table.locator("tbody tr").first.inner_text()
+
+    page.goto(f"{server}/")
+    area, area_count = facet_choice(page, "focus")
+    tick(page, "focus", area)
+    apply_filters(page)
+    assert args_of(page.url)["focus"] == [area]
+    assert shown_total(page) == area_count
+    with page.expect_navigation():
+        page.locator(".hit__title a").first.click()
+    assert area in page.locator(".findings a.tag").all_inner_texts()
