@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -72,21 +73,17 @@ def print_duplicates(sentences: list[str]) -> None:
             click.echo(f"  {sentence}", err=True)
 
 
-def print_index_state(ctx: click.Context) -> None:
-    """How many letters the search index lacks, and the command that adds them."""
-    # corpus sits below indexer: only this command layer reads the index, and only when asked.
-    from indexer.build import letters_to_index
+# What a change to the store means for the layers above it (the search index): the group that assembles the
+# commands (letters/cli.py) supplies it, since corpus/ must not import them. Each gives a sentence, or None.
+STORE_CHANGE_NOTES: list[Callable[[Path], str | None]] = []
 
-    waiting = letters_to_index(data_dir(ctx))
-    if waiting is None:
-        click.echo("There is no search index yet: letters reindex builds it.")
-    elif waiting:
-        if waiting == 1:
-            click.echo("1 letter is not in the search index yet: letters reindex adds it.")
-        else:
-            click.echo(f"{waiting} letters are not in the search index yet: letters reindex adds them.")
-    else:
-        click.echo("The search index is up to date.")
+
+def print_index_state(ctx: click.Context) -> None:
+    """What the layers above make of the store's new state: how many letters the index lacks, and so on."""
+    for note in STORE_CHANGE_NOTES:
+        sentence = note(data_dir(ctx))
+        if sentence:
+            click.echo(sentence)
 
 
 @click.command("import")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -24,6 +25,20 @@ from corpus.findings import JUDGEMENTS
 from corpus.letters import UNTITLED
 from indexer import IndexMissing, LetterIndex
 from indexer.directory import AUTHORITY_SORTS, authorities_csv, select_authorities
+
+
+def index_state_note(data_dir: Path) -> str:
+    """How many letters the search index lacks, and the command that adds them (said after import and crawl)."""
+    from indexer.build import letters_to_index
+
+    waiting = letters_to_index(data_dir)
+    if waiting is None:
+        return "There is no search index yet: letters reindex builds it."
+    if waiting == 1:
+        return "1 letter is not in the search index yet: letters reindex adds it."
+    if waiting:
+        return f"{waiting} letters are not in the search index yet: letters reindex adds them."
+    return "The search index is up to date."
 
 
 @click.command("reindex")

@@ -124,7 +124,8 @@ class LetterIndex:
     """
 
     def __init__(self, data_dir: Path | str) -> None:
-        self.data_dir = Path(data_dir).expanduser()  # "~/.local/share/letters" as the README writes it
+        # "~/.local/share/letters" as the README writes it; absolute, so messages name the folder looked at.
+        self.data_dir = Path(data_dir).expanduser().resolve()
         self._lock = threading.RLock()
         self._generation: Path | None = None
         self._searcher: Any = None

@@ -21,3 +21,4 @@ def main() -> None:
 
 for command in (*corpus_cli.COMMANDS, *indexer_cli.COMMANDS, *webapp_cli.COMMANDS):
     main.add_command(command)
+corpus_cli.STORE_CHANGE_NOTES.append(indexer_cli.index_state_note)

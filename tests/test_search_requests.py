@@ -263,3 +263,14 @@ def test_a_facet_no_letter_has_is_left_out_of_the_sidebar(client) -> None:
     assert "SEND outcome" not in legends  # none of these letters is an Area SEND report
     chosen = BeautifulSoup(client.get("/?send=positive").get_data(as_text=True), "html.parser")
     assert "SEND outcome (1 chosen)" in [legend.get_text(" ", strip=True) for legend in chosen.select(".facet__legend")]
+
+
+def test_a_missing_index_is_named_by_its_full_path(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["search", "permanence", "--data-dir", "nowhere"])
+    assert result.exit_code == 1
+    assert f"There is no index in {tmp_path / 'nowhere'}" in result.output
