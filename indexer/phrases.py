@@ -1,0 +1,145 @@
+"""Phrase queries: terms in a row, found from the positions of word pairs and of the phrase's rarer words.
+
+A phrase of common words reads a few pairs' short position lists, never the body's positions of "the".
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from math import log
+from typing import Any
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.scoring import bm25
+
+from indexer.analysis import pair_terms
+
+# Whoosh's BM25F defaults, so a phrase scores on the same scale as the words around it in a query.
+B, K1 = 0.75, 1.2
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One index term a phrase needs, `offset` words from the phrase's first: a pair or a single word."""
+
+    fieldname: str  # "pairs" or "body"
+    term: str
+    offset: int
+
+
+def phrase_units(terms: list[str], common: frozenset[str]) -> tuple[Unit, ...]:
+    """The terms to look up for a phrase: each indexed pair of adjacent words, and each word no pair covers.
+
+    Pairs sit at the body position of their first word, so all units share one position space.
+    """
+    units: list[Unit] = []
+    covered: set[int] = set()
+    for offset, pair in enumerate(pair_terms(terms, common)):
+        if pair is not None:
+            units.append(Unit("pairs", pair, offset))
+            covered.update((offset, offset + 1))
+    units += [Unit("body", term, offset) for offset, term in enumerate(terms) if offset not in covered]
+    return tuple(units)
+
+
+class TermsInARow(wq.Query):
+    """The letters where the units' positions line up: a phrase, scored by BM25 on its occurrences."""
+
+    def __init__(self, terms: list[str], common: frozenset[str]) -> None:
+        self.terms_in_order = tuple(terms)
+        self.units = phrase_units(terms, common)
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermsInARow) and other.units == self.units
+
+    def __hash__(self) -> int:
+        return hash(self.units)
+
+    def __repr__(self) -> str:
+        return f"TermsInARow({' '.join(self.terms_in_order)!r})"
+
+    def __str__(self) -> str:
+        return f'body:"{" ".join(self.terms_in_order)}"'
+
+    def _terms(self, phrases: bool = True) -> Iterator[tuple[str, str]]:
+        for unit in self.units:
+            yield unit.fieldname, unit.term
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return min(ixreader.doc_frequency(unit.fieldname, unit.term) for unit in self.units)
+
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        reader = searcher.reader()
+        found = phrase_starts(reader, self.units)
+        if not found:
+            return matching.NullMatcher()
+        documents = sorted(found)
+        parent = searcher.get_parent()
+        # The phrase's own letter frequency is known only per segment: its rarest unit's stands in for it.
+        rarest = min(parent.doc_frequency(unit.fieldname, unit.term) for unit in self.units)
+        idf = log(parent.doc_count_all() / (rarest + 1)) + 1  # as Whoosh's BM25F computes a term's
+        average = parent.avg_field_length("body") or 1.0
+        length = reader.doc_field_length
+        scores = [
+            self.boost * bm25(idf, len(found[docnum]), length(docnum, "body", 1), average, B, K1)
+            for docnum in documents
+        ]
+        return matching.ListMatcher(documents, scores)
+
+
+def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
+    """Segment document number → the positions where the phrase starts, for the documents that have it."""
+    ordered = sorted(units, key=lambda unit: reader.doc_frequency(unit.fieldname, unit.term))
+    if not ordered or reader.doc_frequency(ordered[0].fieldname, ordered[0].term) == 0:
+        return {}
+    first = ordered[0]
+    decode = reader.schema[first.fieldname].format.decode_positions
+    starts: dict[int, set[int]] = {}
+    for ids, values in _blocks(reader, first, None):
+        for docnum, value in zip(ids, values, strict=True):
+            starts[docnum] = {position - first.offset for position in decode(value)}
+    deleted = reader.deleted_docs_set
+    for docnum in deleted.intersection(starts) if deleted else ():
+        del starts[docnum]
+    for unit in ordered[1:]:
+        if not starts:
+            break
+        decode = reader.schema[unit.fieldname].format.decode_positions
+        offset = unit.offset
+        kept: dict[int, set[int]] = {}
+        for ids, values in _blocks(reader, unit, sorted(starts)):
+            for docnum, value in zip(ids, values, strict=True):
+                wanted = starts.get(docnum)
+                if wanted is not None:
+                    if offset:
+                        wanted = wanted.intersection([position - offset for position in decode(value)])
+                    else:
+                        wanted = wanted.intersection(decode(value))
+                    if wanted:
+                        kept[docnum] = wanted
+        starts = kept
+    return starts
+
+
+def _blocks(reader: Any, unit: Unit, wanted: list[int] | None) -> Iterator[tuple[Any, Any]]:
+    """(document numbers, posting values) of each block of a term's postings in one segment, deleted
+    documents included; with `wanted` (sorted), only the blocks that may hold one of them.
+
+    Reads whole blocks of Whoosh's W3 format (the version is pinned): a posting at a time costs several
+    Python calls, and a common pair is in nearly every letter.
+    """
+    matcher = reader.postings(unit.fieldname, unit.term)
+    leaf = getattr(matcher, "child", matcher)  # deletions come wrapped in a filter
+    previous_max = -1
+    while leaf.is_active():
+        block_max = leaf.block_max_id()
+        if wanted is None or bisect_right(wanted, block_max) > bisect_right(wanted, previous_max):
+            leaf._read_ids()
+            leaf._read_values()
+            yield leaf._ids, leaf._values
+        previous_max = block_max
+        leaf._next_block()
