@@ -31,17 +31,26 @@ class Unit:
 
 
 def phrase_units(terms: list[str], common: frozenset[str]) -> tuple[Unit, ...]:
-    """The terms to look up for a phrase: each indexed pair of adjacent words, and each word no pair covers.
+    """The fewest terms to look up for a phrase: indexed pairs of adjacent words covering as many words as
+    they can (pairs that do not overlap where possible: "a b c d" is "a b" and "c d"), and each word left.
 
     Pairs sit at the body position of their first word, so all units share one position space.
     """
+    pairs = pair_terms(terms, common)
     units: list[Unit] = []
-    covered: set[int] = set()
-    for offset, pair in enumerate(pair_terms(terms, common)):
-        if pair is not None:
-            units.append(Unit("pairs", pair, offset))
-            covered.update((offset, offset + 1))
-    units += [Unit("body", term, offset) for offset, term in enumerate(terms) if offset not in covered]
+    covered = 0  # words before this one are covered
+    for offset, term in enumerate(terms):
+        if offset < covered:
+            continue
+        if offset < len(pairs) and pairs[offset] is not None:
+            units.append(Unit("pairs", pairs[offset], offset))
+            covered = offset + 2
+        elif offset > 0 and pairs[offset - 1] is not None:
+            units.append(Unit("pairs", pairs[offset - 1], offset - 1))
+            covered = offset + 1
+        else:
+            units.append(Unit("body", term, offset))
+            covered = offset + 1
     return tuple(units)
 
 
@@ -73,22 +82,26 @@ class TermsInARow(wq.Query):
         return min(ixreader.doc_frequency(unit.fieldname, unit.term) for unit in self.units)
 
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        documents, scores = self.scored(searcher)
+        return matching.ListMatcher(documents, scores) if documents else matching.NullMatcher()
+
+    def scored(self, searcher: Any) -> tuple[list[int], list[float]]:
+        """The documents of one segment's searcher that have the phrase, in order, and their scores."""
         reader = searcher.reader()
         found = phrase_starts(reader, self.units)
-        if not found:
-            return matching.NullMatcher()
         documents = sorted(found)
+        if not documents:
+            return [], []
         parent = searcher.get_parent()
         # The phrase's own letter frequency is known only per segment: its rarest unit's stands in for it.
         rarest = min(parent.doc_frequency(unit.fieldname, unit.term) for unit in self.units)
         idf = log(parent.doc_count_all() / (rarest + 1)) + 1  # as Whoosh's BM25F computes a term's
         average = parent.avg_field_length("body") or 1.0
         length = reader.doc_field_length
-        scores = [
-            self.boost * bm25(idf, len(found[docnum]), length(docnum, "body", 1), average, B, K1)
-            for docnum in documents
+        boost = self.boost
+        return documents, [
+            boost * bm25(idf, len(found[docnum]), length(docnum, "body", 1), average, B, K1) for docnum in documents
         ]
-        return matching.ListMatcher(documents, scores)
 
 
 def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
@@ -101,7 +114,9 @@ def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
     starts: dict[int, set[int]] = {}
     for ids, values in _blocks(reader, first, None):
         for docnum, value in zip(ids, values, strict=True):
-            starts[docnum] = {position - first.offset for position in decode(value)}
+            starts[docnum] = {position - first.offset for position in decode(value)} if first.offset else set(
+                decode(value)
+            )
     deleted = reader.deleted_docs_set
     for docnum in deleted.intersection(starts) if deleted else ():
         del starts[docnum]

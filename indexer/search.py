@@ -10,7 +10,6 @@ import math
 import re
 import threading
 import time
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -28,16 +27,13 @@ from indexer.analysis import FUNCTION_TERMS, analyse, folded
 from indexer.facets import FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.schema import FACETS, SCHEMA_VERSION, parse_date
-from indexer.scoring import EveryScoreCollector
-from indexer.snippets import make_snippet, match_spans
+from indexer.scoring import every_score
+from indexer.snippets import highlight_pattern, make_snippet, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MORE_LIKE_THIS_TERMS = 12
-# A term found on average this many times in the letters that have it is dense: reading its stored offsets
-# costs more than reading a letter's text up to its first occurrences.
-DENSE_OCCURRENCES = 15
 # "Did you mean" corrects a word found in no letter with the nearest printed word (one edit away for short
 # words, two for others); and a word of RARE_MIN_LENGTH letters or more found in at most RARE_LETTERS letters
 # when a word one edit away, with the same first letter, is in RARER_BY times as many: a typo in a letter.
@@ -126,8 +122,6 @@ class LetterIndex:
         self._generation: Path | None = None
         self._searcher: Any = None
         self._table: FacetTable | None = None
-        self._offsets: list[int] = []
-        self._dense: dict[str, bool] = {}
         self._vocabulary = Vocabulary()
         self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
 
@@ -179,8 +173,6 @@ class LetterIndex:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher, self._table, self._generation = searcher, table, generation
-            self._offsets = [offset for _, offset in searcher.reader().leaf_readers()]
-            self._dense = {}
         self._refresh_vocabulary(generation)
         assert self._table is not None
         return self._searcher, self._table
@@ -205,21 +197,6 @@ class LetterIndex:
                 raise
             except (OSError, whoosh_index.EmptyIndexError, KeyError, ValueError):
                 return work(*self._current(reopen=True))
-
-    def _is_dense(self, term: str) -> bool:
-        """Whether a body term occurs so often in its letters that snippets should read the text for it."""
-        dense = self._dense.get(term)
-        if dense is None:
-            reader = self._searcher.reader()
-            frequency = reader.frequency("body", term)
-            dense = self._dense[term] = frequency >= DENSE_OCCURRENCES * max(1, reader.doc_frequency("body", term))
-        return dense
-
-    def _leaf(self, searcher: Any, docnum: int) -> tuple[Any, int]:
-        """The segment reader holding a global document number, and the number within it."""
-        at = bisect_right(self._offsets, docnum) - 1
-        segment, offset = searcher.reader().leaf_readers()[at]
-        return segment, docnum - offset
 
     # Search --------------------------------------------------------------------------------------
 
@@ -263,9 +240,7 @@ class LetterIndex:
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
-                collector = EveryScoreCollector()
-                searcher.search_with_collector(parsed.query, collector)
-                scores = collector.scores
+                scores = every_score(searcher, parsed.query)
                 matched = frozenset(scores)
             else:
                 matched = self._matching(searcher, table, parsed.query)
@@ -336,8 +311,7 @@ class LetterIndex:
         text = stored.get("body", "")
         spans: list[tuple[int, int]] = []
         if parsed is not None and parsed.highlights:
-            segment, local = self._leaf(searcher, docnum)
-            spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
+            spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary))
         shown = stored.get("display", {})
         return Hit(
             id=stored["id"],

@@ -1,123 +1,68 @@
 """Snippets: the passage of a letter that best shows why it matched, as safe HTML with <mark> around matches.
 
-Matches come from offsets stored in the index or from the stored text itself: long reports to their end.
+Matches are found in the stored text itself, to its end, by one pattern of the printed forms of the query's terms.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
-from whoosh.reading import TermNotFound
-
-from indexer.analysis import WORD, folded, term_for
 from indexer.querylang import Highlight
 
 SNIPPET_CHARS = 260
-# Matches of rarer terms around which dense terms are looked for.
-MAX_REGIONS = 20
 LEAD_CHARS = 60
 SPACES = re.compile(r"\s+")
+# Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
+# and the words of a phrase are separated by anything else, as the index reads them.
+_EDGES = (r"(?<![^\W_])(?:", r")(?![^\W_])")
+_BETWEEN_WORDS = r"[\W_]+"
+# Accented letters → their base letter, one character for one, so offsets in the folded copy stay those of
+# the text: the vocabulary's printed words are folded, and "Maire" must mark "Máire".
+_FOLD = {
+    code: base
+    for code in range(0xC0, 0x250)
+    if len(base := "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))) == 1
+}
+_ACCENTED = re.compile("[\u00c0-\u024f]")
+_patterns: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], re.Pattern[str] | None] = {}
+MAX_PATTERNS = 512
 
 
-def _places(reader: Any, term: str, docnum: int) -> list[tuple[int, int, int]]:
-    """(position, start char, end char) of each occurrence of a body term in one document."""
-    try:
-        matcher = reader.postings("body", term)
-    except TermNotFound:
+def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pattern[str] | None:
+    """One pattern for all the highlights: each term as any printed word with its stem (`vocabulary.forms`),
+    a phrase as its terms in a row, a prefix as the words starting so as printed; None when none can match.
+    Phrases come first, so a phrase is marked as a whole rather than as its words."""
+    key = (id(vocabulary), tuple((h.kind, h.terms) for h in highlights))
+    if key in _patterns:
+        return _patterns[key]
+    ordered = sorted(key[1], key=lambda item: (item[0] != "phrase", -len(item[1])))
+    alternatives = []
+    for kind, terms in ordered:
+        if kind == "prefix":
+            alternatives.append(re.escape(terms[0]) + r"[^\W_]*")
+            continue
+        words = [vocabulary.forms(term) for term in terms]
+        if all(words):
+            alternatives.append(_BETWEEN_WORDS.join(
+                "(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + ")" for forms in words
+            ))
+    pattern = re.compile(_EDGES[0] + "|".join(alternatives) + _EDGES[1], re.IGNORECASE) if alternatives else None
+    if len(_patterns) >= MAX_PATTERNS:
+        _patterns.clear()
+    _patterns[key] = pattern
+    return pattern
+
+
+def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Character ranges of the text that the highlights' pattern matches."""
+    if pattern is None:
         return []
-    if matcher.id() < docnum:
-        matcher.skip_to(docnum)
-    if matcher.is_active() and matcher.id() == docnum:
-        return matcher.value_as("characters")
-    return []
-
-
-def match_spans(
-    reader: Any, docnum: int, text: str, highlights: Iterable[Highlight], dense: Callable[[str], bool]
-) -> list[tuple[int, int]]:
-    """Character ranges of the document (a segment reader's docnum, its stored text) the highlights match.
-
-    Most terms' occurrences come from the character offsets stored in their postings. A dense term (many
-    occurrences per letter: "the") has long, costly postings but is met anywhere in the text: dense terms
-    are looked for in the text around the other terms' matches, or, with no other terms, from the start
-    until a passage with all of them turns up.
-    """
-    spans: list[tuple[int, int]] = []
-    scanned: list[Highlight] = []
-    for highlight in highlights:
-        if highlight.kind == "prefix" or all(map(dense, highlight.terms)):
-            scanned.append(highlight)
-        elif highlight.kind == "term":
-            spans.extend((start, end) for _, start, end in _places(reader, highlight.terms[0], docnum))
-        else:
-            spans.extend(_phrase_spans(reader, highlight.terms, docnum))
-    if scanned and spans:
-        for start, end in _regions(spans[:MAX_REGIONS], len(text)):
-            spans.extend(_scan(text, scanned, text.rfind(" ", 0, start) + 1, end, stop_early=False))
-    elif scanned:
-        spans.extend(_scan(text, scanned))
-    return sorted(set(spans))
-
-
-def _regions(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """The stretches of text within a snippet's width of the spans, overlapping ones joined."""
-    regions: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        start, end = max(0, start - SNIPPET_CHARS), min(length, end + SNIPPET_CHARS)
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(regions[-1][1], end))
-        else:
-            regions.append((start, end))
-    return regions
-
-
-def _phrase_spans(reader: Any, terms: tuple[str, ...], docnum: int) -> list[tuple[int, int]]:
-    places = [{pos: (start, end) for pos, start, end in _places(reader, term, docnum)} for term in terms]
-    found = []
-    for pos, (start, _) in places[0].items():
-        if all(pos + i in places[i] for i in range(1, len(terms))):
-            found.append((start, places[-1][pos + len(terms) - 1][1]))
-    return found
-
-
-def _scan(
-    text: str, highlights: list[Highlight], start: int = 0, end: int | None = None, stop_early: bool = True
-) -> list[tuple[int, int]]:
-    """Matches of the highlights read from text[start:end]; with `stop_early`, only up to the first passage
-    that has them all."""
-    singles = {h.terms[0]: h for h in highlights if h.kind == "term"}
-    prefixes = [h for h in highlights if h.kind == "prefix"]
-    phrases = [h for h in highlights if h.kind == "phrase"]
-    longest = max((len(h.terms) for h in phrases), default=1)
-    recent: list[tuple[str, int, int]] = []
-    first_seen: dict[int, int] = {}  # highlight → where its first match started
-    spans: list[tuple[int, int]] = []
-    for match in WORD.finditer(text, start, len(text) if end is None else end):
-        term = term_for(match.group())
-        start, end = match.span()
-        recent.append((term, start, end))
-        if len(recent) > longest:
-            del recent[0]
-        found = singles.get(term)
-        if found is not None:
-            spans.append((start, end))
-            first_seen.setdefault(id(found), start)
-        for prefix in prefixes:
-            if term.startswith(prefix.terms[0]) or folded(match.group()).startswith(prefix.terms[0]):
-                spans.append((start, end))
-                first_seen.setdefault(id(prefix), start)
-        for phrase in phrases:
-            size = len(phrase.terms)
-            if len(recent) >= size and tuple(item[0] for item in recent[-size:]) == phrase.terms:
-                spans.append((recent[-size][1], end))
-                first_seen.setdefault(id(phrase), recent[-size][1])
-        # Once all have been met, a passage with all of them lies behind: read on only to fill it.
-        if stop_early and len(first_seen) == len(highlights) and start - max(first_seen.values()) > SNIPPET_CHARS:
-            break
-    return spans
+    folded = text.translate(_FOLD) if _ACCENTED.search(text) else text
+    return [match.span() for match in pattern.finditer(folded)]
 
 
 def _best_window(spans: list[tuple[int, int]], text: str) -> tuple[int, int]:
