@@ -529,7 +529,7 @@ def test_serve_answers_on_127_0_0_1_by_default(web_data_dir):
         assert f"at http://127.0.0.1:{port}/" in server.stdout.readline()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
             assert json.load(answer)["letters"] == SAMPLE_COUNT + 1
-            assert answer.headers["Server"] == "letters"  # waitress, not a development server
+            assert answer.headers["Server"].startswith("gunicorn")  # pre-fork workers, not a development server
     finally:
         server.terminate()
         server.wait(timeout=30)

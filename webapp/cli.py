@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -19,9 +20,10 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def serve(app: Any, host: str, port: int, workers: int, threads: int) -> None:
+def serve(app: Any, host: str, port: int, workers: int, threads: int, listening: Callable[[], None]) -> None:
     """Serve `app` until stopped: gunicorn's pre-fork workers where gunicorn runs (POSIX), else waitress
-    in this one process. Each worker opens the index on its first request and follows reindexes."""
+    in this one process. Each worker opens the index on its first request and follows reindexes.
+    `listening` is called once the port takes connections."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))  # a clear error now, rather than gunicorn's retries
@@ -32,7 +34,9 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int) -> None:
 
         if workers > 1:
             click.echo("gunicorn does not run here: serving from one process with waitress", err=True)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="letters", _quiet=True)
+        listener = socket.create_server((host, port))
+        listening()
+        waitress.serve(app, sockets=[listener], threads=threads, ident="letters", _quiet=True)
         return
 
     class Server(BaseApplication):
@@ -50,6 +54,7 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int) -> None:
                 "timeout": 120,
                 "graceful_timeout": 10,
                 "proc_name": "letters-serve",
+                "when_ready": lambda arbiter: listening(),
             }
             for name, value in settings.items():
                 self.cfg.set(name, value)
@@ -82,9 +87,12 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int | None,
     workers = workers or default_workers()
     try:
         app = create_app(data_dir(ctx))
-        click.echo(f"Serving the letters in {data_dir(ctx)} at http://{host}:{port}/ "
-                   f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
-        serve(app, host, port, workers, threads)
+
+        def listening() -> None:
+            click.echo(f"Serving the letters in {data_dir(ctx)} at http://{host}:{port}/ "
+                       f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
+
+        serve(app, host, port, workers, threads, listening)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from error
 
