@@ -17,9 +17,12 @@ SNIPPET_CHARS = 260
 LEAD_CHARS = 60
 SPACES = re.compile(r"\s+")
 # Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
-# and the words of a phrase are separated by anything else, as the index reads them.
-_EDGES = (r"(?<![^\W_])(?:", r")(?![^\W_])")
+# and the words of a phrase are separated by anything else, as the index reads them. (The start is checked
+# apart: a pattern that opens with a look-behind is tried at every character, one with words only at
+# their first letters.)
+_END = r")(?![^\W_])"
 _BETWEEN_WORDS = r"[\W_]+"
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 # Accented letters → their base letter, one character for one, so offsets in the folded copy stay those of
 # the text: the vocabulary's printed words are folded, and "Maire" must mark "Máire".
 _FOLD = {
@@ -50,7 +53,7 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
             alternatives.append(_BETWEEN_WORDS.join(
                 "(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + ")" for forms in words
             ))
-    pattern = re.compile(_EDGES[0] + "|".join(alternatives) + _EDGES[1], re.IGNORECASE) if alternatives else None
+    pattern = re.compile("(?:" + "|".join(alternatives) + _END) if alternatives else None
     if len(_patterns) >= MAX_PATTERNS:
         _patterns.clear()
     _patterns[key] = pattern
@@ -58,11 +61,25 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
 
 
 def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Character ranges of the text that the highlights' pattern matches."""
+    """Character ranges of the text that the highlights' pattern matches, as whole words."""
     if pattern is None:
         return []
-    folded = text.translate(_FOLD) if _ACCENTED.search(text) else text
-    return [match.span() for match in pattern.finditer(folded)]
+    folded = text.lower()
+    if len(folded) != len(text):  # (a rare capital that lowers to two characters)
+        folded = "".join(char.lower()[0] for char in text)
+    if not folded.isascii() and _ACCENTED.search(folded):
+        folded = folded.translate(_FOLD)
+    spans = []
+    search, inside_word = pattern.search, _WORD_CHARACTER.match
+    at = 0
+    while (found := search(folded, at)) is not None:
+        start = found.start()
+        if start and inside_word(folded, start - 1):
+            at = start + 1
+        else:
+            spans.append(found.span())
+            at = found.end()
+    return spans
 
 
 def _best_window(spans: list[tuple[int, int]], text: str) -> tuple[int, int]:
