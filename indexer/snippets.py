@@ -15,6 +15,8 @@ from indexer.querylang import Highlight
 
 SNIPPET_CHARS = 260
 LEAD_CHARS = 60
+# Matches kept of each highlight: enough to find a passage with several; "the" may match thousands of times.
+MATCHES_PER_HIGHLIGHT = 25
 SPACES = re.compile(r"\s+")
 # Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
 # and the words of a phrase are separated by anything else, as the index reads them. (The start is checked
@@ -26,11 +28,11 @@ _WORD_CHARACTER = re.compile(r"[^\W_]")
 # Accented letters → their base letter, one character for one, so offsets in the folded copy stay those of
 # the text: the vocabulary's printed words are folded, and "Maire" must mark "Máire".
 _FOLD = {
-    code: base
-    for code in range(0xC0, 0x250)
-    if len(base := "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))) == 1
+    char: base
+    for char in map(chr, range(0xC0, 0x250))
+    if len(base := "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))) == 1
 }
-_ACCENTED = re.compile("[\u00c0-\u024f]")
+_ACCENTED = re.compile("[" + "".join(_FOLD) + "]")
 _patterns: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], re.Pattern[str] | None] = {}
 MAX_PATTERNS = 512
 
@@ -46,13 +48,13 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
     alternatives = []
     for kind, terms in ordered:
         if kind == "prefix":
-            alternatives.append(re.escape(terms[0]) + r"[^\W_]*")
+            alternatives.append("(" + re.escape(terms[0]) + r"[^\W_]*)")
             continue
         words = [vocabulary.forms(term) for term in terms]
         if all(words):
-            alternatives.append(_BETWEEN_WORDS.join(
+            alternatives.append("(" + _BETWEEN_WORDS.join(
                 "(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + ")" for forms in words
-            ))
+            ) + ")")
     pattern = re.compile("(?:" + "|".join(alternatives) + _END) if alternatives else None
     if len(_patterns) >= MAX_PATTERNS:
         _patterns.clear()
@@ -61,24 +63,25 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
 
 
 def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Character ranges of the text that the highlights' pattern matches, as whole words."""
+    """Character ranges of the text that the highlights' pattern matches, as whole words: the first
+    MATCHES_PER_HIGHLIGHT of each highlight (each is a group of the pattern)."""
     if pattern is None:
         return []
-    folded = text.lower()
-    if len(folded) != len(text):  # (a rare capital that lowers to two characters)
-        folded = "".join(char.lower()[0] for char in text)
-    if not folded.isascii() and _ACCENTED.search(folded):
-        folded = folded.translate(_FOLD)
+    # Lower case, accents folded, one character for one (İ alone lowers to two).
+    folded = _ACCENTED.sub(lambda accented: _FOLD[accented.group()], text.replace("\u0130", "I").lower())
     spans = []
+    kept = [0] * (pattern.groups + 1)
     search, inside_word = pattern.search, _WORD_CHARACTER.match
     at = 0
     while (found := search(folded, at)) is not None:
         start = found.start()
         if start and inside_word(folded, start - 1):
             at = start + 1
-        else:
+            continue
+        at = found.end()
+        if kept[found.lastindex] < MATCHES_PER_HIGHLIGHT:
+            kept[found.lastindex] += 1
             spans.append(found.span())
-            at = found.end()
     return spans
 
 
