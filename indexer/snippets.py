@@ -17,6 +17,9 @@ SNIPPET_CHARS = 260
 LEAD_CHARS = 60
 # Matches kept of each highlight: enough to find a passage with several; "the" may match thousands of times.
 MATCHES_PER_HIGHLIGHT = 25
+# Matches are looked for a piece of text at a time; a match starting in a piece may run this far past it.
+PIECE_CHARS = 8_192
+OVERLAP_CHARS = 4_096
 SPACES = re.compile(r"\s+")
 # Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
 # and the words of a phrase are separated by anything else, as the index reads them. (The start is checked
@@ -64,25 +67,45 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
 
 def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
     """Character ranges of the text that the highlights' pattern matches, as whole words: the first
-    MATCHES_PER_HIGHLIGHT of each highlight (each is a group of the pattern)."""
+    MATCHES_PER_HIGHLIGHT of each highlight (each is a group of the pattern).
+
+    The text is folded and searched a piece at a time, and no further once every highlight has its
+    matches: a common word has them in the first page of a long report.
+    """
     if pattern is None:
         return []
-    # Lower case, accents folded, one character for one (İ alone lowers to two).
-    folded = _ACCENTED.sub(lambda accented: _FOLD[accented.group()], text.replace("\u0130", "I").lower())
-    spans = []
+    spans: list[tuple[int, int]] = []
     kept = [0] * (pattern.groups + 1)
+    unfilled = pattern.groups
     search, inside_word = pattern.search, _WORD_CHARACTER.match
-    at = 0
-    while (found := search(folded, at)) is not None:
-        start = found.start()
-        if start and inside_word(folded, start - 1):
-            at = start + 1
-            continue
-        at = found.end()
-        if kept[found.lastindex] < MATCHES_PER_HIGHLIGHT:
-            kept[found.lastindex] += 1
-            spans.append(found.span())
+    start = 0
+    while start < len(text) and unfilled:
+        # From one character before the piece (is a match's start inside a word?) to OVERLAP_CHARS after
+        # it (a match starting in the piece ends in the overlap).
+        base, stop = max(0, start - 1), min(len(text), start + PIECE_CHARS)
+        folded = _folded(text[base : min(len(text), stop + OVERLAP_CHARS)])
+        at, stop = start - base, stop - base
+        cut = base + len(folded) < len(text)
+        while (found := search(folded, at, stop + OVERLAP_CHARS)) is not None and found.start() < stop:
+            first, last = found.span()
+            if (first and inside_word(folded, first - 1)) or (cut and last == len(folded)):
+                at = first + 1
+                continue
+            at = last
+            group = found.lastindex
+            if kept[group] < MATCHES_PER_HIGHLIGHT:
+                kept[group] += 1
+                unfilled -= kept[group] == MATCHES_PER_HIGHLIGHT
+                spans.append((base + first, base + last))
+                if not unfilled:
+                    break
+        start = base + max(at, stop)
     return spans
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents folded, one character for one (İ alone lowers to two, so it goes first)."""
+    return _ACCENTED.sub(lambda accented: _FOLD[accented.group()], text.replace("\u0130", "I").lower())
 
 
 def _best_window(spans: list[tuple[int, int]], text: str) -> tuple[int, int]:
