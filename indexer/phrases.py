@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from math import log
 from typing import Any
 
@@ -105,7 +106,10 @@ class TermsInARow(wq.Query):
 
 
 def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
-    """Segment document number → the positions where the phrase starts, for the documents that have it."""
+    """Segment document number → the positions where the phrase starts, for the documents that have it.
+
+    (Written for a phrase found in nearly every letter: each step per letter is one call in C.)
+    """
     ordered = sorted(units, key=lambda unit: reader.doc_frequency(unit.fieldname, unit.term))
     if not ordered or reader.doc_frequency(ordered[0].fieldname, ordered[0].term) == 0:
         return {}
@@ -113,10 +117,11 @@ def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
     decode = reader.schema[first.fieldname].format.decode_positions
     starts: dict[int, set[int]] = {}
     for ids, values in _blocks(reader, first, None):
-        for docnum, value in zip(ids, values, strict=True):
-            starts[docnum] = {position - first.offset for position in decode(value)} if first.offset else set(
-                decode(value)
-            )
+        if first.offset:
+            shift = first.offset.__rsub__  # position → position - offset
+            starts.update(zip(ids, (set(map(shift, decode(value))) for value in values), strict=True))
+        else:
+            starts.update(zip(ids, map(set, map(decode, values)), strict=True))
     deleted = reader.deleted_docs_set
     for docnum in deleted.intersection(starts) if deleted else ():
         del starts[docnum]
@@ -124,18 +129,14 @@ def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
         if not starts:
             break
         decode = reader.schema[unit.fieldname].format.decode_positions
-        offset = unit.offset
+        shift = unit.offset.__rsub__
         kept: dict[int, set[int]] = {}
         for ids, values in _blocks(reader, unit, sorted(starts)):
-            for docnum, value in zip(ids, values, strict=True):
-                wanted = starts.get(docnum)
+            for docnum, wanted, value in zip(ids, map(starts.get, ids), values, strict=True):
                 if wanted is not None:
-                    if offset:
-                        wanted = wanted.intersection([position - offset for position in decode(value)])
-                    else:
-                        wanted = wanted.intersection(decode(value))
-                    if wanted:
-                        kept[docnum] = wanted
+                    found = wanted.intersection(map(shift, decode(value)) if unit.offset else decode(value))
+                    if found:
+                        kept[docnum] = found
         starts = kept
     return starts
 
@@ -153,8 +154,9 @@ def _blocks(reader: Any, unit: Unit, wanted: list[int] | None) -> Iterator[tuple
     while leaf.is_active():
         block_max = leaf.block_max_id()
         if wanted is None or bisect_right(wanted, block_max) > bisect_right(wanted, previous_max):
-            leaf._read_ids()
+            leaf._read_data()
             leaf._read_values()
-            yield leaf._ids, leaf._values
+            # Document numbers are stored as gaps: added up in C (Whoosh adds them in a generator).
+            yield tuple(accumulate(leaf._data[0])), leaf._values
         previous_max = block_max
         leaf._next_block()
