@@ -36,7 +36,8 @@ _FOLD = {
     if len(base := "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))) == 1
 }
 _ACCENTED = re.compile("[" + "".join(_FOLD) + "]")
-_patterns: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], re.Pattern[str] | None] = {}
+# The patterns made for the vocabulary last used (an index's searches share it; a reindex brings another).
+_patterns: tuple[Any, dict[tuple[tuple[str, tuple[str, ...]], ...], re.Pattern[str] | None]] = (None, {})
 MAX_PATTERNS = 512
 
 
@@ -44,10 +45,15 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
     """One pattern for all the highlights: each term as any printed word with its stem (`vocabulary.forms`),
     a phrase as its terms in a row, a prefix as the words starting so as printed; None when none can match.
     Phrases come first, so a phrase is marked as a whole rather than as its words."""
-    key = (id(vocabulary), tuple((h.kind, h.terms) for h in highlights))
-    if key in _patterns:
-        return _patterns[key]
-    ordered = sorted(key[1], key=lambda item: (item[0] != "phrase", -len(item[1])))
+    global _patterns
+    owner, patterns = _patterns
+    if owner is not vocabulary or len(patterns) >= MAX_PATTERNS:
+        patterns = {}
+        _patterns = (vocabulary, patterns)
+    key = tuple((h.kind, h.terms) for h in highlights)
+    if key in patterns:
+        return patterns[key]
+    ordered = sorted(key, key=lambda item: (item[0] != "phrase", -len(item[1])))
     alternatives = []
     for kind, terms in ordered:
         if kind == "prefix":
@@ -59,9 +65,7 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
                 "(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + ")" for forms in words
             ) + ")")
     pattern = re.compile("(?:" + "|".join(alternatives) + _END) if alternatives else None
-    if len(_patterns) >= MAX_PATTERNS:
-        _patterns.clear()
-    _patterns[key] = pattern
+    patterns[key] = pattern
     return pattern
 
 
