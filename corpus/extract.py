@@ -49,15 +49,17 @@ BULLET = "• "
 BULLET_SYMBOLS = frozenset("\uf06e\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0a8\uf02d◼◾■▪▫□●•◦○➢➤✓∙·")
 # Dashes that start a list item only when they cannot be the continuation of a sentence.
 BULLET_DASHES = frozenset("-–—−―─⎯\u0336\u0335\u2043")
-# Every Unicode space (NBSP, narrow NBSP, thin …) becomes a plain space; zero-width ones vanish.
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Every Unicode space (NBSP, narrow NBSP, thin …) becomes a plain space; zero-width ones vanish; a
+# non-breaking hyphen is a hyphen. One table, so a line is read once (this runs for every printed line).
+_SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SPACING = str.maketrans({**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_INVISIBLE), "\u2011": "-"})
 _RUNS_OF_SPACES = re.compile(r" {2,}")
 
 
 def _normalise_spaces(text: str) -> str:
-    text = _INVISIBLE.sub("", _SPACES.sub(" ", text)).replace("\u2011", "-")
-    return _RUNS_OF_SPACES.sub(" ", text).strip()
+    text = text.translate(_SPACING)
+    return _RUNS_OF_SPACES.sub(" ", text).strip() if "  " in text else text.strip()
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -208,21 +210,21 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     loose = pdfium_c.FS_RECTF()
+    # pdfium's calls and their pointer arguments, looked up and made once per page, not per call.
+    get_box, get_origin = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin
+    box_places = tuple(map(ctypes.byref, (left, right, bottom, top)))
+    origin_places = (ctypes.byref(x), ctypes.byref(y))
+    to_char_index = pdfium_c.FPDFText_GetCharIndexFromTextIndex
 
     def char_index(text_index: int) -> int:
-        if aligned:
-            return text_index
-        return pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, text_index)
+        return text_index if aligned else to_char_index(textpage, text_index)
 
     def box(text_index: int) -> tuple[float, float]:
-        pdfium_c.FPDFText_GetCharBox(
-            textpage, char_index(text_index), ctypes.byref(left), ctypes.byref(right),
-            ctypes.byref(bottom), ctypes.byref(top),
-        )
+        get_box(textpage, char_index(text_index), *box_places)
         return left.value, right.value
 
     def baseline(text_index: int) -> float:
-        pdfium_c.FPDFText_GetCharOrigin(textpage, char_index(text_index), ctypes.byref(x), ctypes.byref(y))
+        get_origin(textpage, char_index(text_index), *origin_places)
         return y.value
 
     lines = []

@@ -20,10 +20,11 @@ from whoosh.lang.porter import stem
 # and "children's" give the same two terms, and "s47", "8" and "18" are kept as they are.
 WORD = re.compile(r"[^\W_]+")
 
-# A phrase of two frequent words is costly to check by positions: every letter has both, and each
-# letter's positions must be read. So each adjacent pair of frequent words is also indexed as one term
-# (Lucene's "common grams"). Which words are frequent is measured on the letters when an index is
-# built; these function words always count.
+# A phrase of frequent words is costly to check by the body's positions: nearly every letter has its
+# words, many times over. So each adjacent pair of frequent words is also indexed as one term, at the
+# position of its first word (Lucene's "common grams"): a phrase of frequent words is then a few pairs at
+# consecutive positions. Which words are frequent is measured on the letters when an index is built;
+# these function words always count.
 _FUNCTION_WORDS = """
     a about after all also an and any are as at be been before being both but by can could did do
     does for from had has have he her his how i if in into is it its may more most must no not of on
@@ -84,21 +85,25 @@ def analyse(text: str) -> tuple[dict[str, list[tuple[int, int, int]]], list[str]
     return occurrences, sequence
 
 
-def pair_counts(sequence: list[str], common: frozenset[str]) -> dict[str, int]:
-    """Each pair of adjacent terms that are both common → how often it occurs."""
-    counts: dict[str, int] = {}
+def pair_positions(sequence: list[str], common: frozenset[str]) -> dict[str, list[int]]:
+    """Each pair of adjacent terms that are both common → the positions of its first term."""
+    places: dict[str, list[int]] = {}
     previous_common = False
     previous = ""
-    for term in sequence:
+    for position, term in enumerate(sequence):
         if term in common:
             if previous_common:
                 pair = f"{previous} {term}"
-                counts[pair] = counts.get(pair, 0) + 1
+                found = places.get(pair)
+                if found is None:
+                    places[pair] = [position - 1]
+                else:
+                    found.append(position - 1)
             previous_common = True
         else:
             previous_common = False
         previous = term
-    return counts
+    return places
 
 
 def common_terms(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:

@@ -11,6 +11,7 @@ from whoosh import query as wq
 
 from indexer.analysis import WORD, folded, pair_terms, query_terms, term_for
 from indexer.facets import BY_NAME, FACETS, value_key
+from indexer.phrases import TermsInARow
 from indexer.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -298,14 +299,12 @@ def _all_of(parts: list[Node]) -> Node | None:
 
 
 def phrase_query(terms: list[str], common: frozenset[str]) -> wq.Query:
-    """Terms in a row in the body: one look-up for an indexed pair; positions are read only in the
-    letters that have all the phrase's indexed pairs."""
-    pairs = [pair for pair in pair_terms(terms, common) if pair is not None]
-    if len(terms) == 2 and pairs:
+    """Terms in a row in the body: one look-up for a single indexed pair, else positions lined up across
+    the pairs and the rarer words (indexer/phrases.py)."""
+    pairs = pair_terms(terms, common)
+    if len(terms) == 2 and pairs[0] is not None:
         return wq.Term("pairs", pairs[0])
-    if pairs:
-        return wq.And([*(wq.Term("pairs", pair) for pair in pairs), wq.Phrase("body", terms)])
-    return wq.Phrase("body", terms)
+    return TermsInARow(terms, common)
 
 
 class _Translator:

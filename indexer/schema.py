@@ -6,23 +6,23 @@ The schema is pickled into every index, so these classes must stay importable un
 from __future__ import annotations
 
 import hashlib
+from array import array
 from datetime import date
 from typing import Any
 
 from whoosh import columns, fields
-from whoosh.system import pack_uint
 
 from corpus.findings import JUDGEMENTS
 from corpus.letters import Letter
-from indexer.analysis import LetterAnalyzer, analyse, pair_counts
+from indexer.analysis import LetterAnalyzer, analyse, pair_positions
 from indexer.facets import FACETS
 
 # Bump when the schema, the analysis or the files beside the index change: `letters reindex` then rebuilds
 # instead of updating (a new facet needs no bump: SCHEMA below follows the registry). 4: the vocabulary of
 # printed words (indexer/vocabulary.py). 5: every facet of the registry (indexer/facets.py) a FacetText field,
 # the year too; the findings (judgements, focus areas, SEND outcome, priority action) as facets and the
-# improvement points as a field of their own.
-SCHEMA_VERSION = 5
+# improvement points as a field of their own. 6: word pairs keep their positions (indexer/phrases.py).
+SCHEMA_VERSION = 6
 # What the build info records and searches check: the version and the registry's facets, so that adding a
 # facet (indexer/facets.py) rebuilds the index by itself.
 SCHEMA = f"{SCHEMA_VERSION}:" + hashlib.sha256(
@@ -51,8 +51,29 @@ class LetterText(fields.TEXT):
             yield term.encode("utf-8"), len(places), float(len(places)), encode(places)
 
 
+class PairPositions(fields.formats.Format):
+    """A pair's positions as one array of unsigned 32-bit numbers: read in one call, where Whoosh's own
+    Positions format unpickles a list of gaps and adds them up in Python."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any):
+        raise NotImplementedError("WordPairs.index makes the postings")
+
+    def encode(self, positions: list[int]) -> bytes:
+        return array("I", positions).tobytes()
+
+    def decode_positions(self, value: bytes) -> array:
+        return array("I", value)
+
+    def decode_frequency(self, value: bytes) -> int:
+        return len(value) // 4
+
+    def decode_weight(self, value: bytes) -> float:
+        return float(len(value) // 4)
+
+
 class WordPairs(fields.FieldType):
-    """Adjacent pairs of common terms, one index term each: a phrase of two common words is one look-up.
+    """Adjacent pairs of common terms, one index term each, at the body position of the pair's first word:
+    a phrase of common words is a few pairs at consecutive positions (see indexer/phrases.py).
 
     `common` (measured when the index is built) travels with the schema, so searches use the same set.
     """
@@ -64,12 +85,13 @@ class WordPairs(fields.FieldType):
 
     def __init__(self, common: frozenset[str]) -> None:
         self.analyzer = LetterAnalyzer()
-        self.format = fields.formats.Frequency()
+        self.format = PairPositions()
         self.common = common
 
     def index(self, value: str, **kwargs: Any):
-        for pair, count in pair_counts(analysed(value)[1], self.common).items():
-            yield pair.encode("utf-8"), count, float(count), pack_uint(count)
+        encode = self.format.encode
+        for pair, positions in pair_positions(analysed(value)[1], self.common).items():
+            yield pair.encode("utf-8"), len(positions), float(len(positions)), encode(positions)
 
 
 class FacetText(fields.TEXT):

@@ -1,21 +1,48 @@
 """Relevance in one pass: every match scored (Whoosh's BM25F) and kept, for the page and for the facets.
 
-Facets count every match; Whoosh's top-N collector keeps only the best, so listing all took a second pass.
+Facets count every match; Whoosh's top-N collector keeps only the best, and its per-match calls cost more
+than the scoring itself when a query matches most letters.
 """
 
 from __future__ import annotations
 
-from whoosh.collectors import ScoredCollector
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query import Query
+
+from indexer.phrases import TermsInARow
 
 
-class EveryScoreCollector(ScoredCollector):
-    """Scores every matching document in one pass: facets need them all, and the page the best of them."""
+def every_score(searcher: Any, query: Query) -> dict[int, float]:
+    """Global document number → score, for every document matching the query."""
+    scores: dict[int, float] = {}
+    context = searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        if isinstance(query, TermsInARow):  # scored in bulk as it is found
+            documents, found = query.scored(subsearcher)
+            scores.update(zip([offset + docnum for docnum in documents], found, strict=True))
+            continue
+        matcher = query.matcher(subsearcher, context)
+        if type(matcher) is W3LeafMatcher and matcher.scorer is not None:
+            _score_blocks(matcher, offset, scores)
+            continue
+        while matcher.is_active():
+            scores[offset + matcher.id()] = matcher.score()
+            matcher.next()
+    return scores
 
-    def __init__(self) -> None:
-        # replace=0: Whoosh would otherwise drop parts of an OR that cannot reach a top N, and lose matches.
-        super().__init__(replace=0)
-        self.scores: dict[int, float] = {}  # global document number → score, for every match
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.scores[global_docnum] = score
-        return 0 - score
+def _score_blocks(leaf: W3LeafMatcher, offset: int, scores: dict[int, float]) -> None:
+    """One term's postings in a segment without deletions, scored a block (128 letters) at a time.
+
+    (A segment with deletions wraps its postings in a filter, so never comes here.)
+    """
+    scorer = leaf.scorer
+    score, length = scorer._score, scorer.dfl
+    while leaf.is_active():
+        leaf._read_ids()
+        leaf._read_weights()
+        for docnum, weight in zip(leaf._ids, leaf._weights, strict=True):
+            scores[offset + docnum] = score(weight, length(docnum))
+        leaf._next_block()

@@ -10,8 +10,7 @@ import math
 import re
 import threading
 import time
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
@@ -30,15 +29,12 @@ from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
 from indexer.schema import SCHEMA, parse_date
-from indexer.scoring import EveryScoreCollector
-from indexer.snippets import item_snippet, make_snippet, marked_html, match_spans
+from indexer.scoring import every_score
+from indexer.snippets import find_spans, highlight_pattern, item_snippet, make_snippet, marked_html, match_spans
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 ORIGINAL_TYPES = {"pdf": "application/pdf", "html": "text/html", "txt": "text/plain"}
 MORE_LIKE_THIS_TERMS = 12
-# A term found on average this many times in the letters that have it is dense: reading its stored offsets
-# costs more than reading a letter's text up to its first occurrences.
-DENSE_OCCURRENCES = 15
 # "Did you mean" corrects a word found in no letter with the nearest printed word (one edit away for short
 # words, two for others); and a word of RARE_MIN_LENGTH letters or more found in at most RARE_LETTERS letters
 # when a word one edit away, with the same first letter, is in RARER_BY times as many: a typo in a letter.
@@ -130,8 +126,6 @@ class LetterIndex:
         self._generation: Path | None = None
         self._searcher: Any = None
         self._table: FacetTable | None = None
-        self._offsets: list[int] = []
-        self._dense: dict[str, bool] = {}
         self._vocabulary = Vocabulary()
         self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
         self._directory: tuple[Any, Directory] | None = None  # (the searcher it was built from, it)
@@ -189,8 +183,6 @@ class LetterIndex:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher, self._table, self._generation = searcher, table, generation
-            self._offsets = [offset for _, offset in searcher.reader().leaf_readers()]
-            self._dense = {}
         self._refresh_vocabulary(generation)
         assert self._table is not None
         return self._searcher, self._table
@@ -215,21 +207,6 @@ class LetterIndex:
                 raise
             except (OSError, whoosh_index.EmptyIndexError, KeyError, ValueError):
                 return work(*self._current(reopen=True))
-
-    def _is_dense(self, term: str) -> bool:
-        """Whether a body term occurs so often in its letters that snippets should read the text for it."""
-        dense = self._dense.get(term)
-        if dense is None:
-            reader = self._searcher.reader()
-            frequency = reader.frequency("body", term)
-            dense = self._dense[term] = frequency >= DENSE_OCCURRENCES * max(1, reader.doc_frequency("body", term))
-        return dense
-
-    def _leaf(self, searcher: Any, docnum: int) -> tuple[Any, int]:
-        """The segment reader holding a global document number, and the number within it."""
-        at = bisect_right(self._offsets, docnum) - 1
-        segment, offset = searcher.reader().leaf_readers()[at]
-        return segment, docnum - offset
 
     # Search --------------------------------------------------------------------------------------
 
@@ -268,9 +245,7 @@ class LetterIndex:
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
-                collector = EveryScoreCollector()
-                searcher.search_with_collector(parsed.query, collector)
-                scores = collector.scores
+                scores = every_score(searcher, parsed.query)
                 matched = frozenset(scores)
             else:
                 matched = self._matching(searcher, table, parsed.query)
@@ -341,12 +316,12 @@ class LetterIndex:
         text = stored.get("body", "")
         spans: list[tuple[int, int]] = []
         if parsed is not None and parsed.highlights:
-            segment, local = self._leaf(searcher, docnum)
-            spans = match_spans(segment, local, text, parsed.highlights, self._is_dense)
+            spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary))
         shown = stored.get("display", {})
         found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:
-            found = item_snippet(stored.get("improvements", "").split("\n"), parsed.item_highlights)
+            found = item_snippet(stored.get("improvements", "").split("\n"),
+                                 highlight_pattern(parsed.item_highlights, self._vocabulary))
         snippet_text, snippet_spans = found or make_snippet(text, spans)
         return Hit(
             id=stored["id"],
@@ -420,6 +395,15 @@ class LetterIndex:
             return None
         with LetterStore(self.data_dir) as store:
             return store.get(letter_id)
+
+    def highlighter(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
+        """A function giving every match of the query's words in a text (a letter's full text), found as the
+        snippets find them: stems, printed forms, accents folded, phrases whole, negated words left out."""
+        with self._lock:
+            self._current()
+            vocabulary = self._vocabulary
+        pattern = highlight_pattern(parse_query(query).highlights, vocabulary) if query else None
+        return lambda text: find_spans(text, pattern)
 
     def original(self, letter_id: str) -> tuple[Path, str, str] | None:
         """The letter's original file as kept in the data directory: (path, download name, media type)."""

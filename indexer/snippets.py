@@ -1,132 +1,118 @@
 """Snippets: the passage of a letter that best shows why it matched, as text with the spans of its matches.
 
-Matches come from offsets stored in the index or from the stored text itself: long reports to their end.
-`marked_html` is the one way text and spans become HTML: the JSON's snippet and every web page use it.
+Matches are found in the stored text by one pattern of the printed forms of the query's terms; `marked_html`
+is the one way text and spans become HTML: the JSON's snippet and every web page use it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
-from whoosh.reading import TermNotFound
-
-from indexer.analysis import WORD, folded, term_for
 from indexer.querylang import Highlight
 
 SNIPPET_CHARS = 260
-# Matches of rarer terms around which dense terms are looked for.
-MAX_REGIONS = 20
 LEAD_CHARS = 60
+# Matches kept of each highlight: enough to find a passage with several; "the" may match thousands of times.
+MATCHES_PER_HIGHLIGHT = 25
+# Matches are looked for a piece of text at a time; a match starting in a piece may run this far past it.
+PIECE_CHARS = 8_192
+OVERLAP_CHARS = 4_096
 SPACES = re.compile(r"\s+")
+# Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
+# and the words of a phrase are separated by anything else, as the index reads them. (The start is checked
+# apart: a pattern that opens with a look-behind is tried at every character, one with words only at
+# their first letters.)
+_END = r")(?![^\W_])"
+_BETWEEN_WORDS = r"[\W_]+"
+_WORD_CHARACTER = re.compile(r"[^\W_]")
+# Accented letters → their base letter, one character for one, so offsets in the folded copy stay those of
+# the text: the vocabulary's printed words are folded, and "Maire" must mark "Máire".
+_FOLD = {
+    char: base
+    for char in map(chr, range(0xC0, 0x250))
+    if len(base := "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))) == 1
+}
+_ACCENTED = re.compile("[" + "".join(_FOLD) + "]")
+# The patterns made for the vocabulary last used (an index's searches share it; a reindex brings another).
+_patterns: tuple[Any, dict[tuple[tuple[str, tuple[str, ...]], ...], re.Pattern[str] | None]] = (None, {})
+MAX_PATTERNS = 512
 
 
-def _places(reader: Any, term: str, docnum: int) -> list[tuple[int, int, int]]:
-    """(position, start char, end char) of each occurrence of a body term in one document."""
-    try:
-        matcher = reader.postings("body", term)
-    except TermNotFound:
-        return []
-    if matcher.id() < docnum:
-        matcher.skip_to(docnum)
-    if matcher.is_active() and matcher.id() == docnum:
-        return matcher.value_as("characters")
-    return []
+def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pattern[str] | None:
+    """One pattern for all the highlights: each term as any printed word with its stem (`vocabulary.forms`),
+    a phrase as its terms in a row, a prefix as the words starting so as printed; None when none can match.
+    Phrases come first, so a phrase is marked as a whole rather than as its words."""
+    global _patterns
+    owner, patterns = _patterns
+    if owner is not vocabulary or len(patterns) >= MAX_PATTERNS:
+        patterns = {}
+        _patterns = (vocabulary, patterns)
+    key = tuple((h.kind, h.terms) for h in highlights)
+    if key in patterns:
+        return patterns[key]
+    ordered = sorted(key, key=lambda item: (item[0] != "phrase", -len(item[1])))
+    alternatives = []
+    for kind, terms in ordered:
+        if kind == "prefix":
+            alternatives.append("(" + re.escape(terms[0]) + r"[^\W_]*)")
+            continue
+        words = [vocabulary.forms(term) for term in terms]
+        if all(words):
+            alternatives.append("(" + _BETWEEN_WORDS.join(
+                "(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + ")" for forms in words
+            ) + ")")
+    pattern = re.compile("(?:" + "|".join(alternatives) + _END) if alternatives else None
+    patterns[key] = pattern
+    return pattern
 
 
-def match_spans(
-    reader: Any, docnum: int, text: str, highlights: Iterable[Highlight], dense: Callable[[str], bool]
-) -> list[tuple[int, int]]:
-    """Character ranges of the document (a segment reader's docnum, its stored text) the highlights match.
+def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int | None = MATCHES_PER_HIGHLIGHT
+                ) -> list[tuple[int, int]]:
+    """Character ranges of the text that the highlights' pattern matches, as whole words: the first
+    `per_highlight` of each highlight (each is a group of the pattern), every one for None.
 
-    Most terms' occurrences come from the character offsets stored in their postings. A dense term (many
-    occurrences per letter: "the") has long, costly postings but is met anywhere in the text: dense terms
-    are looked for in the text around the other terms' matches, or, with no other terms, from the start
-    until a passage with all of them turns up.
+    The text is folded and searched a piece at a time, and no further once every highlight has its
+    matches: a common word has them in the first page of a long report.
     """
+    if pattern is None:
+        return []
     spans: list[tuple[int, int]] = []
-    scanned: list[Highlight] = []
-    for highlight in highlights:
-        if highlight.kind == "prefix" or all(map(dense, highlight.terms)):
-            scanned.append(highlight)
-        elif highlight.kind == "term":
-            spans.extend((start, end) for _, start, end in _places(reader, highlight.terms[0], docnum))
-        else:
-            spans.extend(_phrase_spans(reader, highlight.terms, docnum))
-    if scanned and spans:
-        for start, end in _regions(spans[:MAX_REGIONS], len(text)):
-            spans.extend(_scan(text, scanned, text.rfind(" ", 0, start) + 1, end, stop_early=False))
-    elif scanned:
-        spans.extend(_scan(text, scanned))
-    return sorted(set(spans))
-
-
-def item_snippet(items: list[str], highlights: list[Highlight]) -> tuple[str, list[tuple[int, int]]] | None:
-    """A snippet (text, spans) from the list item (an improvement point) with the most matches; None when none
-    matches."""
-    best, spans = max(((item, _scan(item, highlights, stop_early=False)) for item in items),
-                      key=lambda found: len(found[1]), default=("", []))
-    return make_snippet(best, spans) if spans else None
-
-
-def _regions(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """The stretches of text within a snippet's width of the spans, overlapping ones joined."""
-    regions: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        start, end = max(0, start - SNIPPET_CHARS), min(length, end + SNIPPET_CHARS)
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(regions[-1][1], end))
-        else:
-            regions.append((start, end))
-    return regions
-
-
-def _phrase_spans(reader: Any, terms: tuple[str, ...], docnum: int) -> list[tuple[int, int]]:
-    places = [{pos: (start, end) for pos, start, end in _places(reader, term, docnum)} for term in terms]
-    found = []
-    for pos, (start, _) in places[0].items():
-        if all(pos + i in places[i] for i in range(1, len(terms))):
-            found.append((start, places[-1][pos + len(terms) - 1][1]))
-    return found
-
-
-def _scan(
-    text: str, highlights: list[Highlight], start: int = 0, end: int | None = None, stop_early: bool = True
-) -> list[tuple[int, int]]:
-    """Matches of the highlights read from text[start:end]; with `stop_early`, only up to the first passage
-    that has them all."""
-    singles = {h.terms[0]: h for h in highlights if h.kind == "term"}
-    prefixes = [h for h in highlights if h.kind == "prefix"]
-    phrases = [h for h in highlights if h.kind == "phrase"]
-    longest = max((len(h.terms) for h in phrases), default=1)
-    recent: list[tuple[str, int, int]] = []
-    first_seen: dict[int, int] = {}  # highlight → where its first match started
-    spans: list[tuple[int, int]] = []
-    for match in WORD.finditer(text, start, len(text) if end is None else end):
-        term = term_for(match.group())
-        start, end = match.span()
-        recent.append((term, start, end))
-        if len(recent) > longest:
-            del recent[0]
-        found = singles.get(term)
-        if found is not None:
-            spans.append((start, end))
-            first_seen.setdefault(id(found), start)
-        for prefix in prefixes:
-            if term.startswith(prefix.terms[0]) or folded(match.group()).startswith(prefix.terms[0]):
-                spans.append((start, end))
-                first_seen.setdefault(id(prefix), start)
-        for phrase in phrases:
-            size = len(phrase.terms)
-            if len(recent) >= size and tuple(item[0] for item in recent[-size:]) == phrase.terms:
-                spans.append((recent[-size][1], end))
-                first_seen.setdefault(id(phrase), recent[-size][1])
-        # Once all have been met, a passage with all of them lies behind: read on only to fill it.
-        if stop_early and len(first_seen) == len(highlights) and start - max(first_seen.values()) > SNIPPET_CHARS:
-            break
+    cap = len(text) + 1 if per_highlight is None else per_highlight
+    kept = [0] * (pattern.groups + 1)
+    unfilled = pattern.groups
+    search, inside_word = pattern.search, _WORD_CHARACTER.match
+    start = 0
+    while start < len(text) and unfilled:
+        # From one character before the piece (is a match's start inside a word?) to OVERLAP_CHARS after
+        # it (a match starting in the piece ends in the overlap).
+        base, stop = max(0, start - 1), min(len(text), start + PIECE_CHARS)
+        folded = _folded(text[base : min(len(text), stop + OVERLAP_CHARS)])
+        at, stop = start - base, stop - base
+        cut = base + len(folded) < len(text)
+        while (found := search(folded, at, stop + OVERLAP_CHARS)) is not None and found.start() < stop:
+            first, last = found.span()
+            if (first and inside_word(folded, first - 1)) or (cut and last == len(folded)):
+                at = first + 1
+                continue
+            at = last
+            group = found.lastindex
+            if kept[group] < cap:
+                kept[group] += 1
+                unfilled -= kept[group] == cap
+                spans.append((base + first, base + last))
+                if not unfilled:
+                    break
+        start = base + max(at, stop)
     return spans
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents folded, one character for one (İ alone lowers to two, so it goes first)."""
+    return _ACCENTED.sub(lambda accented: _FOLD[accented.group()], text.replace("\u0130", "I").lower())
 
 
 def _best_window(spans: list[tuple[int, int]], text: str) -> tuple[int, int]:
@@ -162,9 +148,17 @@ def make_snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tup
     return _passage(text, start, end, spans[first : last + 1])
 
 
-def find_spans(text: str, highlights: list[Highlight]) -> list[tuple[int, int]]:
-    """Every match of the highlights in the text, in order: what a letter's page marks in its full text."""
-    return sorted(set(_scan(text, highlights, stop_early=False))) if highlights else []
+def find_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Every match of a highlights' pattern in the text, in order: what a letter's page marks in its full text."""
+    return sorted(set(match_spans(text, pattern, per_highlight=None)))
+
+
+def item_snippet(items: list[str], pattern: re.Pattern[str] | None) -> tuple[str, list[tuple[int, int]]] | None:
+    """A snippet (text, spans) from the list item (an improvement point) with the most matches; None when none
+    matches."""
+    best, spans = max(((item, find_spans(item, pattern)) for item in items), key=lambda found: len(found[1]),
+                      default=("", []))
+    return make_snippet(best, spans) if spans else None
 
 
 def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -65,6 +65,7 @@ class Vocabulary:
         self.stems = [stem for _, stem, _ in rows]
         self.counts = [count for _, _, count in rows]
         self._bigrams: dict[str, list[int]] | None = None
+        self._forms: dict[str, list[str]] | None = None
 
     @classmethod
     def load(cls, folder: Path) -> Vocabulary:
@@ -83,6 +84,15 @@ class Vocabulary:
             stems[self.stems[at]] = None
         used = sum(1 for at in range(first, last) if self.stems[at] in stems)
         return Expansion(list(stems), last - first, used)
+
+    def forms(self, stem: str) -> list[str]:
+        """Every printed word with this stem: what snippets look for in a letter's text."""
+        if self._forms is None:  # built by the first search that shows snippets
+            forms: dict[str, list[str]] = {}
+            for word, word_stem in zip(self.words, self.stems, strict=True):
+                forms.setdefault(word_stem, []).append(word)
+            self._forms = forms
+        return self._forms.get(stem, [])
 
     def near(self, word: str, most: int) -> list[tuple[int, int, str]]:
         """(edits, letters, word) of the words at most `most` edits from `word` (other than it): the fewest

@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from corpus.findings import JUDGEMENTS
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
+from indexer import LetterIndex
 from letters.cli import main
 from webapp import create_app
 from webapp.text import letter_html
@@ -402,12 +403,17 @@ def test_letter_text_keeps_its_bullets_as_a_list(client):
     assert items == ["first bullet about zebrafinch care", "second bullet"]
 
 
-def test_letter_text_reads_as_paragraphs_lists_and_marked_phrases():
+def test_letter_text_reads_as_paragraphs_lists_and_marked_phrases(tmp_path):
     text = ("3 May 2024\n\nA. Person\nDirector of Children’s Services\nTown Hall\n\nDear Ms Person\n\n"
             "Inspectors met care leavers, and leavers of care.\n\nThis visit looked at:\n\n"
             "• housing for care leavers\n\n• keeping in touch\n\nMain findings\n\n"
             "Permanency plans were weak for children, not covid.")
-    page = BeautifulSoup(str(letter_html(text, '"care leavers" permanence -covid')), "html.parser")
+    with LetterStore(tmp_path) as store:
+        store.save(Letter(id="marked-letter", text=text, source="test:marked", sha256="marked-v1"))
+    letters(tmp_path, "reindex")
+    with LetterIndex.open(tmp_path) as index:
+        matches = index.highlighter('"care leavers" permanence -covid')
+    page = BeautifulSoup(str(letter_html(text, matches)), "html.parser")
     paragraphs = page.find_all("p")
     assert [line for line in paragraphs[1].stripped_strings] == [
         "A. Person", "Director of Children’s Services", "Town Hall"]  # the address keeps its lines
@@ -534,7 +540,7 @@ def test_serve_answers_on_127_0_0_1_by_default(web_data_dir):
         assert f"at http://127.0.0.1:{port}/" in server.stdout.readline()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
             assert json.load(answer)["letters"] == SAMPLE_COUNT + 1
-            assert answer.headers["Server"] == "letters"  # waitress, not a development server
+            assert answer.headers["Server"].startswith("gunicorn")  # pre-fork workers, not a development server
     finally:
         server.terminate()
         server.wait(timeout=30)

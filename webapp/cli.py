@@ -1,13 +1,68 @@
-"""The `letters serve` command: the web front end under waitress.
+"""The `letters serve` command: the web front end in several processes under gunicorn (waitress elsewhere).
 
 It binds 127.0.0.1 unless told otherwise and never runs Flask's debug server.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from corpus.cli import data_dir, data_dir_option
+
+
+def default_workers() -> int:
+    """One serving process per core: a search holds one core for its whole length (Python's lock)."""
+    return os.cpu_count() or 1
+
+
+def serve(app: Any, host: str, port: int, workers: int, threads: int, listening: Callable[[], None]) -> None:
+    """Serve `app` until stopped: gunicorn's pre-fork workers where gunicorn runs (POSIX), else waitress
+    in this one process. Each worker opens the index on its first request and follows reindexes.
+    `listening` is called once the port takes connections."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))  # a clear error now, rather than gunicorn's retries
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows: gunicorn needs fork
+        import waitress
+
+        if workers > 1:
+            click.echo("gunicorn does not run here: serving from one process with waitress", err=True)
+        listener = socket.create_server((host, port))
+        listening()
+        waitress.serve(app, sockets=[listener], threads=threads, ident="letters", _quiet=True)
+        return
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                # The app is imported once and forked: workers start at once and share its pages.
+                "preload_app": True,
+                "loglevel": "warning",
+                "accesslog": None,
+                # A search of every letter with 100 snippets can take seconds on a busy machine.
+                "timeout": 120,
+                "graceful_timeout": 10,
+                "proc_name": "letters-serve",
+                "when_ready": lambda arbiter: listening(),
+            }
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
 
 
 @click.command("serve")
@@ -15,30 +70,31 @@ from corpus.cli import data_dir, data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 opens the site to the network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Serving processes [the number of cores].")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Requests served at once.")
+              help="Requests each process serves at once.")
 @click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the search site over the index in --data-dir, with waitress.
+def serve_command(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the search site over the index in --data-dir.
 
     \b
     Example:
         letters serve --port 8000    # then open http://127.0.0.1:8000/
     """
-    import socket
-
-    import waitress
-
     from webapp import create_app
 
+    workers = workers or default_workers()
     try:
-        listener = socket.create_server((host, port))
+        app = create_app(data_dir(ctx))
+
+        def listening() -> None:
+            click.echo(f"Serving the letters in {data_dir(ctx)} at http://{host}:{port}/ "
+                       f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
+
+        serve(app, host, port, workers, threads, listening)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from error
-    click.echo(f"Serving the letters in {data_dir(ctx)} at http://{host}:{port}/ (Ctrl-C stops)")
-    waitress.serve(create_app(data_dir(ctx)), sockets=[listener], threads=threads, ident="letters",
-                   _quiet=True)
-
 
 
 COMMANDS = (serve_command,)

@@ -88,7 +88,7 @@ def letter_page(letter_id: str) -> str:
         letter=letter,
         fields=fields,
         query=query,
-        text=letter_html(letter.text, query),
+        text=letter_html(letter.text, index.highlighter(query) if query else None),
         original_url=external_url(letter.url),
         back_url=url_for("search.search_page", q=query) if query else None,
         ofsted_page=OFSTED_PROVIDER_PAGE.format(urn=urn) if urn.isdigit() else None,

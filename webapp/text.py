@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup
 
 from indexer import Hit
-from indexer.querylang import parse_query
-from indexer.snippets import find_spans, marked_html
+from indexer.snippets import marked_html
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 BULLET = re.compile(r"^\s*[•◼\uf06e▪●]\s*")
@@ -30,14 +29,13 @@ def marked_snippet(hit: Hit) -> Markup:
     return mark(hit.snippet_text, hit.snippet_spans)
 
 
-def letter_html(text: str, query: str = "") -> Markup:
-    """The letter's text as paragraphs, lists of its bullets, and bold lines for its headings, with the words
-    the query matched marked as the index analyses them ("permanence" marks "permanency", a phrase only
-    its words in a row; negated words stay unmarked)."""
-    highlights = parse_query(query).highlights if query else []
+def letter_html(text: str, matches: Callable[[str], list[tuple[int, int]]] | None = None) -> Markup:
+    """The letter's text as paragraphs, lists of its bullets, and bold lines for its headings, with what
+    `matches` finds in each piece marked (LetterIndex.highlighter(query): "permanence" marks "permanency", a
+    phrase only its words in a row; negated words stay unmarked)."""
 
     def marked(piece: str) -> Markup:
-        return mark(piece, find_spans(piece, highlights))
+        return mark(piece, matches(piece) if matches else ())
 
     text = text.replace("\r\n", "\n").strip()
     # Above a letter's salutation come the date and the recipient's address: no headings there.
