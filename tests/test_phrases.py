@@ -74,7 +74,7 @@ def test_phrase_hits_are_exactly_the_letters_with_the_words_in_a_row(
             assert {hit.id for hit in results.hits} == expected, phrase
             assert results.total == len(expected), phrase
             for hit in results.hits[:3]:
-                marked = re.findall(r"<mark>(.*?)</mark>", hit.snippet)
+                marked = re.findall(r"<mark>(.*?)</mark>", hit.to_dict()["snippet"])
                 assert marked, (phrase, hit.snippet)
                 # The phrase is marked as a whole, never its words one by one.
                 assert all(tuple(query_terms(mark)) == terms for mark in marked), (phrase, marked)
