@@ -76,3 +76,15 @@ def corpus_texts(manifest: list[dict[str, str]]) -> dict[str, str | None]:
     paths = [Path(row["file"]) for row in manifest]
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         return {path: text for path, text, _ in pool.map(_extract_one, paths, chunksize=8)}
+
+
+def indexed_store(folder: Path, letters: list) -> Path:
+    """`folder` as a data directory holding `letters` (corpus.letters.Letter), indexed: a test's small world."""
+    from corpus.store import LetterStore
+    from indexer.build import reindex
+
+    with LetterStore(folder) as store:
+        for letter in letters:
+            store.save(letter)
+    reindex(folder, workers=1)
+    return folder

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from conftest import indexed_store
 
 from corpus.gazetteer import all_authorities, authority_by_name
 from corpus.letters import Found, Letter
@@ -76,12 +77,7 @@ LETTERS = [
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("directory") / "data"
-    with LetterStore(folder) as store:
-        for item in LETTERS:
-            store.save(item)
-    reindex(folder, full=True)
-    return folder
+    return indexed_store(tmp_path_factory.mktemp("directory"), LETTERS)
 
 
 @pytest.fixture(scope="module")
@@ -292,3 +288,39 @@ def test_the_letter_page_shows_what_the_inspectors_concluded(client) -> None:
     results = client.get("/api/search?" + focus["href"].split("?", 1)[1]).get_json()
     assert {hit["id"] for hit in results["hits"]} == {"leeds-fv-2022"}
     assert page(client, "/letters/leeds-fv-2021").find(string=lambda s: s and "No areas for priority action" in s)
+
+
+def test_pages_stay_right_while_a_reindex_swaps_the_index(tmp_path: Path) -> None:
+    import re
+    import threading
+
+    folder = indexed_store(tmp_path / "data", LETTERS)
+    client = create_app(folder, {"TESTING": True}).test_client()
+
+    def leeds_letters() -> int:
+        response = client.get("/authorities/leeds")
+        assert response.status_code == 200
+        return int(re.search(r"(\d+) letters?", BeautifulSoup(response.data, "html.parser")
+                             .select_one(".lede").get_text()).group(1))
+
+    assert leeds_letters() == 4
+    with LetterStore(folder) as store:
+        store.save(focused("leeds-fv-2025", "Leeds", "2025-03-03", ["permanence"], False, ["New Person"]))
+    seen: list[int] = []
+    done = threading.Event()
+
+    def keep_reading() -> None:
+        while not done.is_set():
+            seen.append(leeds_letters())
+
+    reader = threading.Thread(target=keep_reading)
+    reader.start()
+    try:
+        reindex(folder, full=True)
+    finally:
+        done.set()
+        reader.join()
+    assert seen and set(seen) <= {4, 5}
+    assert leeds_letters() == 5
+    assert client.get("/inspectors/new-person").status_code == 200
+    assert client.get("/authorities.json").get_json()["authorities"][0]["name"] == "Barking and Dagenham"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import indexed_store
 
 from corpus.findings import FOCUS_AREAS, GRADES, JUDGEMENTS, SEND_OUTCOMES
 from corpus.letters import Found, Letter
@@ -69,12 +70,7 @@ BY_ID = {item.id: item for item in ALL}
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("findings")
-    with LetterStore(folder) as store:
-        for item in ALL:
-            store.save(item)
-    reindex(folder, workers=1)
-    return folder
+    return indexed_store(tmp_path_factory.mktemp("findings"), ALL)
 
 
 @pytest.fixture(scope="module")

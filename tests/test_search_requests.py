@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from conftest import indexed_store
 
 from corpus.letters import Found, Letter
-from corpus.store import LetterStore
 from indexer import LetterIndex
-from indexer.build import reindex
 from indexer.facets import COUNTED, FACETS
 from indexer.request import DEFAULT_PER_PAGE, InvalidRequest
 from letters.cli import main
@@ -61,12 +60,7 @@ ALL = invented_letters()
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("requests")
-    with LetterStore(folder) as store:
-        for item in ALL:
-            store.save(item)
-    reindex(folder, workers=1)
-    return folder
+    return indexed_store(tmp_path_factory.mktemp("requests"), ALL)
 
 
 @pytest.fixture(scope="module")
