@@ -355,11 +355,13 @@ def _day(brief: LetterBrief | None) -> int:
     return brief.date.toordinal() if brief and brief.date else 0
 
 
+# Column headings of the national table where a judgement's own label is too long for it.
+SHORT_LABELS = {"overall_effectiveness": "Overall", "impact_of_leaders": "Leaders", "children_in_care": "In care"}
 AUTHORITY_SORTS: dict[str, tuple[str, Any]] = {
     "name": ("Authority", lambda s: s.name.lower()),
     "region": ("Region", lambda s: (s.region, s.name.lower())),
     "inspected": ("Latest inspection", lambda s: _day(s.latest_inspection)),
-    **{key: (label, _judgement(key)) for key, label in JUDGEMENTS.items()},
+    **{key: (SHORT_LABELS.get(key, label), _judgement(key)) for key, label in JUDGEMENTS.items()},
     "focused": ("Latest focused visit", lambda s: _day(s.latest_focused_visit)),
     "letters": ("Letters", lambda s: s.letters),
 }

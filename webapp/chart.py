@@ -75,13 +75,13 @@ def year_chart(counts: Iterable[tuple[int, int]], link: Callable[[int], str],
 
 
 # Grades drawn as colour AND pattern, with the count written in each segment: readable without colour.
-GRADE_FILLS = {
+GRADE_FILLS = {  # (fill, ink, pattern): the badges' colours (letters.css .grade--…), each with its own pattern
     "Outstanding": ("#005a30", "#ffffff", ""),
-    "Good": ("#1d70b8", "#ffffff", '<path d="M0 6 L6 0" stroke="#ffffff" stroke-opacity="0.35" stroke-width="1.5"/>'),
-    "Requires improvement": ("#f47738", "#0b0c0c",
-                             '<circle cx="3" cy="3" r="1.2" fill="#0b0c0c" fill-opacity="0.3"/>'),
-    "Inadequate": ("#d4351c", "#ffffff", '<path d="M0 0 L6 6 M6 0 L0 6" stroke="#ffffff" stroke-opacity="0.35"/>'),
-    "Not graded": ("#dee0e2", "#0b0c0c", ""),
+    "Good": ("#cce2d8", "#005a30", '<path d="M0 6 L6 0" stroke="#005a30" stroke-opacity="0.35" stroke-width="1.2"/>'),
+    "Requires improvement": ("#fff7bf", "#594d00",
+                             '<circle cx="3" cy="3" r="1.1" fill="#594d00" fill-opacity="0.35"/>'),
+    "Inadequate": ("#f6d7d2", "#942514", '<path d="M0 0 L6 6 M6 0 L0 6" stroke="#942514" stroke-opacity="0.35"/>'),
+    "Not graded": ("#ffffff", "#0b0c0c", ""),
 }
 ROW_HEIGHT, LABEL_WIDTH, LEGEND_HEIGHT = 26, 190, 34
 
@@ -127,7 +127,7 @@ def stacked_rows(chart_id: str, title: str, rows: list[tuple[str, dict[str, int]
             width = plot * count / (total if share else widest)
             _, ink, _ = GRADE_FILLS[category]
             parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{ROW_HEIGHT - 6}" '
-                         f'fill="url(#{chart_id}-{_slug(category)})"/>')
+                         f'fill="url(#{chart_id}-{_slug(category)})" stroke="#0b0c0c" stroke-width="0.6"/>')
             shown = f"{round(100 * count / total)}%" if share else str(count)
             if width >= 9 * len(shown):
                 parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 17}" text-anchor="middle" fill="{ink}" '
