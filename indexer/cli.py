@@ -164,13 +164,7 @@ def delete_command(ctx: click.Context, letter_ids: tuple[str, ...]) -> None:
 @click.pass_context
 def stats_command(ctx: click.Context) -> None:
     """Print letters per visit type and per year, the index's size and when and how fast it was built."""
-    from indexer import IndexMissing, LetterIndex
-
-    try:
-        with LetterIndex.open(data_dir(ctx)) as index:
-            stats = index.stats()
-    except IndexMissing as error:
-        raise click.ClickException(str(error)) from error
+    stats = _open_index(ctx).stats()
     click.secho(f"{stats['letters']:,} letters in the index", bold=True)
     click.secho("By visit type", bold=True)
     for value, count in stats["visit_types"]:
@@ -293,7 +287,6 @@ def search_command(
         letters search 'type:focused protection:inadequate' --json
         letters search --overall inadequate --all --format csv > inadequate.csv
     """
-    from indexer import IndexMissing, LetterIndex
     from indexer.request import MAX_PER_PAGE, InvalidRequest, parse_request
     from indexer.rows import every_page
 
@@ -303,20 +296,18 @@ def search_command(
     args = {"q": " ".join(query), "from": date_from or "", "to": date_to or "", "sort": sort or "",
             "page": "1" if every else page, "per_page": str(MAX_PER_PAGE) if every else per_page or "",
             "improvements": "1" if in_improvements else "", **filters}
+    index = _open_index(ctx)
     try:
-        with LetterIndex.open(data_dir(ctx)) as index:
-            request = parse_request(args, index.known_values)
-            results = index.search(request.query, **request.search_kwargs())
-            request.check_page(results.total)
-            if output_format in ("csv", "jsonl"):
-                pages = [results]
-                if every:
-                    pages = every_page(results, lambda number: index.search(
-                        request.query, **request.with_page(number).search_kwargs()))
-                _write_rows(pages, output_format)
-                return
-    except IndexMissing as error:
-        raise click.ClickException(str(error)) from error
+        request = parse_request(args, index.known_values)
+        results = index.search(request.query, **request.search_kwargs())
+        request.check_page(results.total)
+        if output_format in ("csv", "jsonl"):
+            pages = [results]
+            if every:
+                pages = every_page(results, lambda number: index.search(
+                    request.query, **request.with_page(number).search_kwargs()))
+            _write_rows(pages, output_format)
+            return
     except InvalidRequest as error:
         raise click.ClickException("\n".join(problem.message for problem in error.problems)) from error
     if output_format == "json":
@@ -358,18 +349,13 @@ def values_command(ctx: click.Context, facet_name: str, as_json: bool) -> None:
         letters values authority
         letters values focus --json
     """
-    from indexer import IndexMissing, LetterIndex
     from indexer.facets import FACETS, facet_named
 
     facet = facet_named(facet_name)
     if facet is None:
         names = ", ".join(facet.parameter for facet in FACETS)
         raise click.UsageError(f"No facet is called “{facet_name}”: choose one of {names}.")
-    try:
-        with LetterIndex.open(data_dir(ctx)) as index:
-            values = index.facet_values(facet.name)
-    except IndexMissing as error:
-        raise click.ClickException(str(error)) from error
+    values = _open_index(ctx).facet_values(facet.name)
     if as_json:
         click.echo(json.dumps([{"value": value, "count": count} for value, count in values], ensure_ascii=False,
                               indent=2))
@@ -382,6 +368,7 @@ def values_command(ctx: click.Context, facet_name: str, as_json: bool) -> None:
 
 
 def _open_index(ctx: click.Context) -> LetterIndex:
+    """The index of --data-dir, closed when the command ends; a missing one is a plain error."""
     try:
         return ctx.with_resource(LetterIndex.open(data_dir(ctx)))
     except IndexMissing as error:
