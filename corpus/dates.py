@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 MONTHS = {
     "january": 1,
@@ -101,11 +102,23 @@ _LETTERHEAD = re.compile(
 )
 
 
+_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
+_SPLIT_DAY = re.compile(rf"\b([0-3]) (\d) (?={MONTH})", re.IGNORECASE)
+
+
+# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
+@lru_cache(maxsize=16)
 def normalise(text: str) -> str:
     """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
-    text = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
-    text = _LETTERHEAD.sub("", text)
-    return re.sub(rf"\b([0-3]) (\d) (?={MONTH})", r"\1\2 ", text, flags=re.IGNORECASE)
+    words = text.split()  # str.split and the regex \s know the same whitespace
+    flat = " ".join(words)
+    if words and text[0].isspace():
+        flat = " " + flat
+    if text[-1:].isspace():
+        flat += " "
+    if any(place in flat for place in _LETTERHEAD_PLACES):
+        flat = _LETTERHEAD.sub("", flat)
+    return _SPLIT_DAY.sub(r"\1\2 ", flat)
 
 
 def _month_number(name: str) -> int:
