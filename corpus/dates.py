@@ -93,7 +93,8 @@ MAX_VISIT_DAYS = 92
 
 
 # "Dear Ms X", "Dear Martin": where a letter's header ends (on its own line in clean text, maybe not in raw).
-SALUTATION = re.compile(r"(?:^|(?<=\s))Dear\s+(?=[A-ZÀ-Þ])", re.MULTILINE)
+# Led by its literal word (the check that a space or the start comes before follows it): a fast scan.
+SALUTATION = re.compile(r"Dear(?<!\SDear)\s+(?=[A-ZÀ-Þ])")
 
 # Ofsted's address block, which raw PDF text interleaves into page 1, even mid-sentence.
 _LETTERHEAD = re.compile(
