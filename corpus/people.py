@@ -244,7 +244,8 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     return leads or (_visitors_in_letter(flat) if is_letter else [])
 
 
-_SIGN_OFF = re.compile(r"\bYours?\s+(?:sincerely|faithfully|truly)\s*,?\s*", re.IGNORECASE)
+# Its first letter leads, the word boundary before it checked after it: a fast scan of the whole text.
+_SIGN_OFF = re.compile(r"[Yy](?<!\w[Yy])(?i:ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*)")
 
 
 def find_signatory(text: str) -> str | None:
