@@ -374,7 +374,7 @@ def _without_address(lines: list[_Line]) -> list[_Line]:
     keys = [line.text for line in lines]
     removed = [bool(_ADDRESS_STRONG.match(key)) for key in keys]
     # A block headed "Ofsted" is the office's address down to its phone, e-mail or web lines.
-    for start, key in enumerate(keys):
+    for start, key in enumerate(keys if "Ofsted" in keys else ()):
         if key == "Ofsted":
             end = next((i for i in range(start + 1, min(start + 8, len(keys))) if removed[i]), None)
             if end is not None:
@@ -408,20 +408,19 @@ def _edge_lines(lines: list[_Line], depth: int = 3) -> list[int]:
 
 def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers, repeated running headers/footers and copyright lines."""
+    edge_lines = [_edge_lines(lines) for lines in pages]
     seen: Counter[str] = Counter()
-    for lines in pages[1:]:
-        keys = {_furniture_key(lines[i].text) for i in _edge_lines(lines)}
+    for lines, edge_indexes in zip(pages[1:], edge_lines[1:], strict=True):
+        keys = {_furniture_key(lines[i].text) for i in edge_indexes}
         seen.update(key for key in keys if key)
     enough = max(2, round(0.4 * (len(pages) - 1)))
     running = {key for key, count in seen.items() if count >= enough}
 
     cleaned = []
-    for page, lines in enumerate(pages):
-        edges = set(_edge_lines(lines))
-        top_of_first_page = set(_edge_lines(lines)[:3]) if page == 0 else set()
-        back_page_from = next(
-            (line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None
-        )
+    for page, (lines, edge_indexes) in enumerate(zip(pages, edge_lines, strict=True)):
+        edges = set(edge_indexes)
+        top_of_first_page = set(edge_indexes[:3]) if page == 0 else set()
+        back_page_from = next((line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None)
         kept = []
         for index, line in enumerate(lines):
             text = line.text
