@@ -117,6 +117,7 @@ def _unchanged(store: LetterStore, document: Document) -> Outcome | None:
     letter_id = _file_id(document) or store.id_for_content(document.sha256)
     letter = store.get(letter_id) if letter_id else None
     if letter is not None and letter.sha256 == document.sha256:
+        store.keep_original(document)  # a copy a power cut left empty is written again
         return Outcome(document.source, "unchanged", letter.id)
     return None
 
