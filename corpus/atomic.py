@@ -12,15 +12,18 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Replace `path` with `data` in one step. With `sync=False` the caller flushes the disk itself later
+    (os.sync after a batch of writes): a killed process still leaves the whole file, as the kernel has it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # The writer's pid in the temp name tells a later sweep whether the writer is still alive.
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
+            if sync:
+                temp.flush()
+                os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

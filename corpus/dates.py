@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 MONTHS = {
     "january": 1,
@@ -92,7 +93,8 @@ MAX_VISIT_DAYS = 92
 
 
 # "Dear Ms X", "Dear Martin": where a letter's header ends (on its own line in clean text, maybe not in raw).
-SALUTATION = re.compile(r"(?:^|(?<=\s))Dear\s+(?=[A-ZÀ-Þ])", re.MULTILINE)
+# Led by its literal word (the check that a space or the start comes before follows it): a fast scan.
+SALUTATION = re.compile(r"Dear(?<!\SDear)\s+(?=[A-ZÀ-Þ])")
 
 # Ofsted's address block, which raw PDF text interleaves into page 1, even mid-sentence.
 _LETTERHEAD = re.compile(
@@ -101,11 +103,24 @@ _LETTERHEAD = re.compile(
 )
 
 
+_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
+# The digit leads and the word boundary before it is checked after it: a fast scan.
+_SPLIT_DAY = re.compile(rf"([0-3])(?<!\w[0-3]) (\d) (?={MONTH})", re.IGNORECASE)
+
+
+# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
+@lru_cache(maxsize=16)
 def normalise(text: str) -> str:
     """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
-    text = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
-    text = _LETTERHEAD.sub("", text)
-    return re.sub(rf"\b([0-3]) (\d) (?={MONTH})", r"\1\2 ", text, flags=re.IGNORECASE)
+    words = text.split()  # str.split and the regex \s know the same whitespace
+    flat = " ".join(words)
+    if words and text[0].isspace():
+        flat = " " + flat
+    if text[-1:].isspace():
+        flat += " "
+    if any(place in flat for place in _LETTERHEAD_PLACES):
+        flat = _LETTERHEAD.sub("", flat)
+    return _SPLIT_DAY.sub(r"\1\2 ", flat)
 
 
 def _month_number(name: str) -> int:

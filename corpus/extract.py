@@ -10,6 +10,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -55,10 +56,12 @@ _SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SPACING = str.maketrans({**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_INVISIBLE), "\u2011": "-"})
 _RUNS_OF_SPACES = re.compile(r" {2,}")
+_NEEDS_SPACING = re.compile(f"[{re.escape(_SPACES + _INVISIBLE)}\u2011]")
 
 
 def _normalise_spaces(text: str) -> str:
-    text = text.translate(_SPACING)
+    if _NEEDS_SPACING.search(text):  # translate walks a dict for every character: only lines that need it
+        text = text.translate(_SPACING)
     return _RUNS_OF_SPACES.sub(" ", text).strip() if "  " in text else text.strip()
 
 
@@ -132,7 +135,7 @@ _BOILERPLATE_PARAGRAPH = re.compile(
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """One printed line (two when pdfium already joined a hyphenated break), with where it sits."""
 
@@ -203,6 +206,30 @@ def _describe_non_pdf(content: bytes) -> str:
     return f"it starts with {content[:16]!r}"
 
 
+def _unchecked(function: Callable[..., int]) -> Callable[..., int]:
+    """The same pdfium function without ctypes' conversion of each argument, which costs twice the call.
+
+    Safe for the calls below, which pass a text page, an int index and pointers, and get an int back.
+    """
+    unchecked = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.cast(function, ctypes.c_void_p).value)
+    unchecked.argtypes = None
+    return unchecked
+
+
+_CHARACTER_CALLS = tuple(
+    map(
+        _unchecked,
+        (
+            pdfium_c.FPDFText_GetCharBox,
+            pdfium_c.FPDFText_GetCharOrigin,
+            pdfium_c.FPDFText_GetLooseCharBox,
+            pdfium_c.FPDFText_GetFontWeight,
+            pdfium_c.FPDFText_GetCharIndexFromTextIndex,
+        ),
+    )
+)
+
+
 def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
     """The page's lines as pdfium orders them, measured from a few characters each (fast: not every one)."""
     text = textpage.get_text_range()
@@ -210,28 +237,17 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     loose = pdfium_c.FS_RECTF()
-    # pdfium's calls and their pointer arguments, looked up and made once per page, not per call.
-    get_box, get_origin = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin
-    box_places = tuple(map(ctypes.byref, (left, right, bottom, top)))
-    origin_places = (ctypes.byref(x), ctypes.byref(y))
-    to_char_index = pdfium_c.FPDFText_GetCharIndexFromTextIndex
-
-    def char_index(text_index: int) -> int:
-        return text_index if aligned else to_char_index(textpage, text_index)
-
-    def box(text_index: int) -> tuple[float, float]:
-        get_box(textpage, char_index(text_index), *box_places)
-        return left.value, right.value
-
-    def baseline(text_index: int) -> float:
-        get_origin(textpage, char_index(text_index), *origin_places)
-        return y.value
+    # Pointer arguments made once per page, not per call: this runs for every line.
+    left_place, right_place, bottom_place, top_place = map(ctypes.byref, (left, right, bottom, top))
+    x_place, y_place, loose_place = ctypes.byref(x), ctypes.byref(y), ctypes.byref(loose)
+    get_box, get_origin, get_loose_box, get_weight, to_char_index = _CHARACTER_CALLS
+    handle = textpage.raw
 
     lines = []
     position = 0
     for raw_line in text.split("\r\n"):
-        start, end = position, position + len(raw_line)
-        position = end + 2
+        start = position
+        position += len(raw_line) + 2
         stripped = raw_line.strip()
         clean = _normalise_spaces(stripped)
         if not clean:
@@ -240,23 +256,36 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
         last = start + len(raw_line.rstrip()) - 1
         space = raw_line.find(" ", first - start)
         word_end = last if space < 0 else min(last, start + space - 1)
-        first_left = box(first)[0]
         # Size and height come from the first letter: a leading digit may be a superscript footnote number.
-        letter = next((first + i for i, ch in enumerate(stripped) if ch.isalpha()), first)
+        letter = first
+        if not stripped[0].isalpha():
+            letter = next((first + i for i, ch in enumerate(stripped) if ch.isalpha()), first)
+        if not aligned:
+            first, last, word_end, letter = (to_char_index(handle, i) for i in (first, last, word_end, letter))
+        get_box(handle, first, left_place, right_place, bottom_place, top_place)
+        first_left = left.value
+        get_box(handle, word_end, left_place, right_place, bottom_place, top_place)
+        word_right = right.value
+        if last != word_end:
+            get_box(handle, last, left_place, right_place, bottom_place, top_place)
+        line_right = right.value
+        get_origin(handle, letter, x_place, y_place)
+        top_baseline = y.value
+        get_origin(handle, last, x_place, y_place)
         # The loose box spans the font's ascent to descent: a size that survives text matrices scaling a
         # 1-point font, where pdfium's font size says 1 for every line.
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, char_index(letter), ctypes.byref(loose))
+        get_loose_box(handle, letter, loose_place)
         lines.append(
             _Line(
                 text=clean,
                 page=page,
                 left=first_left,
-                right=box(last)[1],
-                top_baseline=baseline(letter),
-                bottom_baseline=baseline(last),
+                right=line_right,
+                top_baseline=top_baseline,
+                bottom_baseline=y.value,
                 size=loose.top - loose.bottom,
-                bold=pdfium_c.FPDFText_GetFontWeight(textpage, char_index(letter)) >= 600,
-                first_word_width=box(word_end)[1] - first_left,
+                bold=get_weight(handle, letter) >= 600,
+                first_word_width=word_right - first_left,
             )
         )
     return lines
@@ -282,6 +311,9 @@ def _assemble(pages: list[list[_Line]]) -> str:
     return _tidy(paragraphs)
 
 
+_FOOTNOTE_START = re.compile(r"\d{1,2} \S")
+
+
 def _footnotes_apart(pages: list[list[_Line]], body_size: float) -> tuple[list[_Line], list[_Line]]:
     """The body's lines, and the footnotes from the foot of its pages to go after it.
 
@@ -294,7 +326,7 @@ def _footnotes_apart(pages: list[list[_Line]], body_size: float) -> tuple[list[_
         while small_from > 1 and lines[small_from - 1].size < 0.85 * body_size:
             small_from -= 1
         first_note = next(
-            (i for i in range(small_from, len(lines)) if re.match(r"\d{1,2} \S", lines[i].text)), len(lines)
+            (i for i in range(small_from, len(lines)) if _FOOTNOTE_START.match(lines[i].text)), len(lines)
         )
         if len(lines) - first_note > 12:  # a page of small print (a table) rather than footnotes
             first_note = len(lines)
@@ -342,7 +374,7 @@ def _without_address(lines: list[_Line]) -> list[_Line]:
     keys = [line.text for line in lines]
     removed = [bool(_ADDRESS_STRONG.match(key)) for key in keys]
     # A block headed "Ofsted" is the office's address down to its phone, e-mail or web lines.
-    for start, key in enumerate(keys):
+    for start, key in enumerate(keys if "Ofsted" in keys else ()):
         if key == "Ofsted":
             end = next((i for i in range(start + 1, min(start + 8, len(keys))) if removed[i]), None)
             if end is not None:
@@ -359,9 +391,12 @@ def _without_address(lines: list[_Line]) -> list[_Line]:
     return [line for line, gone in zip(lines, removed, strict=True) if not gone]
 
 
+_TRAILING_PAGE_NUMBER = re.compile(r"\s*\b(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
+
+
 def _furniture_key(text: str) -> str:
     """A running header or footer's text without the page number that changes from page to page."""
-    text = re.sub(r"\s*\b(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", "", text, flags=re.IGNORECASE)
+    text = _TRAILING_PAGE_NUMBER.sub("", text)
     return text.strip().lower()
 
 
@@ -373,20 +408,19 @@ def _edge_lines(lines: list[_Line], depth: int = 3) -> list[int]:
 
 def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers, repeated running headers/footers and copyright lines."""
+    edge_lines = [_edge_lines(lines) for lines in pages]
     seen: Counter[str] = Counter()
-    for lines in pages[1:]:
-        keys = {_furniture_key(lines[i].text) for i in _edge_lines(lines)}
+    for lines, edge_indexes in zip(pages[1:], edge_lines[1:], strict=True):
+        keys = {_furniture_key(lines[i].text) for i in edge_indexes}
         seen.update(key for key in keys if key)
     enough = max(2, round(0.4 * (len(pages) - 1)))
     running = {key for key, count in seen.items() if count >= enough}
 
     cleaned = []
-    for page, lines in enumerate(pages):
-        edges = set(_edge_lines(lines))
-        top_of_first_page = set(_edge_lines(lines)[:3]) if page == 0 else set()
-        back_page_from = next(
-            (line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None
-        )
+    for page, (lines, edge_indexes) in enumerate(zip(pages, edge_lines, strict=True)):
+        edges = set(edge_indexes)
+        top_of_first_page = set(edge_indexes[:3]) if page == 0 else set()
+        back_page_from = next((line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None)
         kept = []
         for index, line in enumerate(lines):
             text = line.text
@@ -435,11 +469,14 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
     return merged
 
 
+_MARK = re.compile(r"\d{1,2}")
+
+
 def _without_superscripts(lines: list[_Line]) -> list[_Line]:
     """Footnote marks printed small: a note's own number joins its text, a mark in running text goes."""
     kept: list[_Line] = []
     for index, line in enumerate(lines):
-        if not re.fullmatch(r"\d{1,2}", line.text.strip()):
+        if not _MARK.fullmatch(line.text.strip()):
             kept.append(line)
             continue
         neighbours = [near for near in lines[max(index - 1, 0) : index + 2] if near is not line]
@@ -466,12 +503,14 @@ def _header_end(first_page: list[_Line]) -> int:
     return -1
 
 
+_HEADER_DATE = re.compile(r"\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+ \d{4}")
+
+
 def _starts_own_header_paragraph(previous: _Line, line: _Line) -> bool:
     """The letter date and the salutation stand apart from the address lines around them."""
-    return any(
-        re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+ \d{4}", text) is not None
-        for text in (previous.text, line.text)
-    ) or line.text.startswith("Dear ")
+    return any(_HEADER_DATE.fullmatch(text) is not None for text in (previous.text, line.text)) or line.text.startswith(
+        "Dear "
+    )
 
 
 def _median_line_ratio(lines: list[_Line]) -> float:
@@ -536,10 +575,13 @@ def _join(paragraph: str, text: str) -> str:
     return paragraph + " " + text
 
 
+_HEADING_MARK = re.compile(r"(?<=[a-z?])\d$")
+
+
 def _without_footnote_mark(paragraph: str) -> str:
     """A heading's footnote digit ("Main findings1") is not part of its words."""
     if len(paragraph) <= 90 and "\n" not in paragraph and not paragraph.endswith("."):
-        return re.sub(r"(?<=[a-z?])\d$", "", paragraph)
+        return _HEADING_MARK.sub("", paragraph)
     return paragraph
 
 
@@ -557,8 +599,8 @@ class _HyphenJudge:
         self.text = text
 
     @cached_property
-    def words(self) -> Counter[str]:
-        return Counter(word.lower() for word in self._WORD.findall(self.text))
+    def words(self) -> set[str]:
+        return set(map(str.lower, self._WORD.findall(self.text)))
 
     def resolve(self, paragraph: str) -> str:
         return self._AROUND.sub(self._decide, paragraph) if SOFT_HYPHEN in paragraph else paragraph
@@ -572,7 +614,7 @@ class _HyphenJudge:
         if "-" in before or not head.isalpha() or not tail[:1].islower():
             return f"{before}-{after}"
         whole = (head + tail).lower()
-        if self.words[whole] and not self.words[f"{head}-{tail}".lower()]:
+        if whole in self.words and f"{head}-{tail}".lower() not in self.words:
             return before + after
         return f"{before}-{after}"
 

@@ -150,6 +150,7 @@ _SUBJECT_END = re.compile(
 _OFSTED_ADDRESS = re.compile(
     r"^(?:[^\n]{0,40}\n){0,6}[^\n]*\b(?:M1 2WD|NG1 6HJ|WC2B 6SE|M2 7LA)\b", re.IGNORECASE | re.MULTILINE
 )
+_OFSTED_POSTCODE = re.compile(r"M1 2WD|NG1 6HJ|WC2B 6SE|M2 7LA", re.IGNORECASE)
 _SALUTATION = re.compile(r"^\s*Dear\b", re.MULTILINE)
 # A report's cover (authority, title) ends where its dates begin.
 _HEADER_END = re.compile(r"^\s*(?:inspection dates?|lead inspectors?|report published)\b", re.IGNORECASE | re.MULTILINE)
@@ -182,6 +183,11 @@ def _header_council(header: str, on: date | None, council_lines_only: bool) -> A
     return None
 
 
+def _without_ofsted_address(text: str) -> str:
+    # The address pattern tries six lines from every line start: only worth running where a postcode is.
+    return _OFSTED_ADDRESS.sub("\n", text) if _OFSTED_POSTCODE.search(text) else text
+
+
 def find_authority(text: str, on: date | None = None) -> Authority | None:
     """The authority a letter or report is about, not the first one it happens to mention.
 
@@ -192,7 +198,7 @@ def find_authority(text: str, on: date | None = None) -> Authority | None:
     Given the document's date `on`, authorities abolished by then are passed over (an NHS body may still bear a
     former county's name).
     """
-    head = _OFSTED_ADDRESS.sub("\n", text[:_HEAD_CHARS])
+    head = _without_ofsted_address(text[:_HEAD_CHARS])
     subjects = list(_SUBJECT.finditer(head))
     # The title: a capitalised line of its own, not a sentence that wraps at "inspection of".
     title = next(
@@ -211,7 +217,7 @@ def find_authority(text: str, on: date | None = None) -> Authority | None:
     if authority := _header_council(header, on, council_lines_only=False):
         return authority
     counts: dict[Authority, int] = {}
-    for authority in _named(_OFSTED_ADDRESS.sub("\n", text), on):
+    for authority in _named(_without_ofsted_address(text), on):
         counts[authority] = counts.get(authority, 0) + 1
     ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

@@ -25,6 +25,9 @@ STATUSES = ("imported", "updated", "unchanged", "failed")
 # Letters of different files with the same values of these are probably one visit published twice.
 SAME_VISIT = ("authority", "visit_type", "visit_start", "visit_end")
 _WORD = re.compile(r"\w")
+# Files stored between two flushes to disk: one sync for many files costs less than one per file, and
+# their outcomes are reported only once they are on disk.
+SYNC_EVERY = 32
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def _unchanged(store: LetterStore, document: Document) -> Outcome | None:
     letter_id = _file_id(document) or store.id_for_content(document.sha256)
     letter = store.get(letter_id) if letter_id else None
     if letter is not None and letter.sha256 == document.sha256:
+        store.keep_original(document)  # a copy a power cut left empty is written again
         return Outcome(document.source, "unchanged", letter.id)
     return None
 
@@ -210,20 +214,38 @@ def import_paths(
             to_read.append(document)
 
     workers = max(1, workers or os.cpu_count() or 1)
-    if workers == 1 or len(to_read) < 2:
-        readings: Iterable[Reading | str] = map(_read_or_fail, to_read)
-        for document, reading in zip(to_read, readings, strict=True):
-            record(_store_reading(store, document, reading))
-    else:
-        # Workers re-read each file from its path: cheaper than pickling the bytes to them.
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            readings = pool.map(
-                _read_path, [Path(d.source) for d in to_read], [d.site for d in to_read], chunksize=4
-            )
-            for document, reading in zip(to_read, readings, strict=True):
-                record(_store_reading(store, document, reading))
+    with store.syncing_in_batches():
+        if workers == 1 or len(to_read) < 2:
+            _store_all(store, to_read, map(_read_or_fail, to_read), record)
+        else:
+            # Workers re-read each file from its path: cheaper than pickling the bytes to them.
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                readings = pool.map(
+                    _read_path, [Path(d.source) for d in to_read], [d.site for d in to_read], chunksize=4
+                )
+                _store_all(store, to_read, readings, record)
     summary.duplicates = probable_duplicates(store, summary.stored)
     return summary
+
+
+def _store_all(
+    store: LetterStore,
+    documents: list[Document],
+    readings: Iterable[Reading | str],
+    record: Callable[[Outcome], None],
+) -> None:
+    """Store each reading, reporting outcomes a batch at a time, after the batch is synced to disk."""
+    synced: list[Outcome] = []
+    for document, reading in zip(documents, readings, strict=True):
+        synced.append(_store_reading(store, document, reading))
+        if len(synced) >= SYNC_EVERY:
+            store.sync()
+            for outcome in synced:
+                record(outcome)
+            synced.clear()
+    store.sync()
+    for outcome in synced:
+        record(outcome)
 
 
 def probable_duplicates(store: LetterStore, letter_ids: Iterable[str]) -> list[str]:

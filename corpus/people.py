@@ -6,6 +6,7 @@ Names come back as printed, without titles ("Ms", "Dr") or roles ("HMI", "Her Ma
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpus.dates import ONE_DATE, SALUTATION, normalise
 from corpus.visittypes import INSPECTION, SEND
@@ -72,11 +73,12 @@ _FINDINGS = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.]\s+(?=[A-Z‘“\"(])")
 
 
+@lru_cache(maxsize=16)  # finding inspectors and the signatory flatten the same whole text
 def _flatten(text: str) -> str:
     """One line of text: line-break hyphens and PDF soft hyphens rejoined, so names split over lines read whole."""
     text = text.replace("\ufffe", "-").replace("\u00ad", "-").replace("\u2010", "-").replace("\u2011", "-")
     text = normalise(text)
-    return re.sub(rf"(?<=[{_LETTER}])- (?=[{_LETTER}])", "-", text)
+    return re.sub(rf"-(?<=[{_LETTER}]-) (?=[{_LETTER}])", "-", text)  # starts with its literal: a fast scan
 
 
 def _clean_name(name: str) -> str | None:
@@ -242,7 +244,8 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     return leads or (_visitors_in_letter(flat) if is_letter else [])
 
 
-_SIGN_OFF = re.compile(r"\bYours?\s+(?:sincerely|faithfully|truly)\s*,?\s*", re.IGNORECASE)
+# Its first letter leads, the word boundary before it checked after it: a fast scan of the whole text.
+_SIGN_OFF = re.compile(r"[Yy](?<!\w[Yy])(?i:ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*)")
 
 
 def find_signatory(text: str) -> str | None:

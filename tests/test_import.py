@@ -342,3 +342,33 @@ def test_a_damaged_record_is_left_out_and_named_and_reimporting_restores_it(
     with LetterStore(data_dir) as store:
         assert len(list(store)) == 3
         assert store.get(damaged_id) is not None
+
+
+def test_each_reported_file_is_whole_on_disk_and_an_emptied_original_is_written_again(
+    data_dir: Path, letters_folder: Path
+) -> None:
+    from corpus.importer import import_paths
+
+    reported = []
+
+    def check_on_disk(outcome) -> None:
+        # The letter and its original are complete by the time the import says the file is done.
+        with LetterStore(data_dir) as reader:
+            letter = reader.get(outcome.letter_id)
+            assert letter is not None and letter.text
+            original, _ = reader.original_of(letter)
+            assert hashlib.sha256(original.read_bytes()).hexdigest() == letter.sha256
+        reported.append(outcome.letter_id)
+
+    with LetterStore(data_dir) as store:
+        summary = import_paths(store, [letters_folder], workers=1, on_outcome=check_on_disk)
+    assert summary.counts["imported"] == 3 and len(reported) == 3
+
+    # A power cut before the disk was synced can leave an original empty: importing the file again mends it.
+    with LetterStore(data_dir) as store:
+        letter = store.get(reported[0])
+        original, _ = store.original_of(letter)
+        original.write_bytes(b"")
+        summary = import_paths(store, [letters_folder], workers=1)
+    assert summary.counts["unchanged"] == 3
+    assert hashlib.sha256(original.read_bytes()).hexdigest() == letter.sha256
