@@ -20,6 +20,7 @@ LEAD_CHARS = 60
 MATCHES_PER_HIGHLIGHT = 25
 # Matches are looked for a piece of text at a time; a match starting in a piece may run this far past it.
 PIECE_CHARS = 8_192
+GROWTH = 4  # each piece after the first is this many times as long, so less text is folded twice
 OVERLAP_CHARS = 4_096
 SPACES = re.compile(r"\s+")
 # Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
@@ -87,11 +88,11 @@ def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int |
     unfilled = pattern.groups
     search, inside_word = pattern.search, _WORD_CHARACTER.match
     fold = _folded if accented or (accented is None and has_accents(text)) else str.lower
-    start = 0
+    start, piece = 0, PIECE_CHARS
     while start < len(text) and unfilled:
         # From one character before the piece (is a match's start inside a word?) to OVERLAP_CHARS after
         # it (a match starting in the piece ends in the overlap).
-        base, stop = max(0, start - 1), min(len(text), start + PIECE_CHARS)
+        base, stop = max(0, start - 1), min(len(text), start + piece)
         folded = fold(text[base : min(len(text), stop + OVERLAP_CHARS)])
         at, stop = start - base, stop - base
         cut = base + len(folded) < len(text)
@@ -109,6 +110,7 @@ def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int |
                 if not unfilled:
                     break
         start = base + max(at, stop)
+        piece *= GROWTH  # a word not done with in the first piece is rarer: it is read to the end
     return spans
 
 
