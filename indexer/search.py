@@ -262,7 +262,7 @@ class LetterIndex:
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
-                scores = every_score(searcher, parsed.query)
+                scores = every_score(searcher, parsed.query, table.lengths)
                 matched = frozenset(scores)
             else:
                 matched = self._matching(searcher, table, parsed.query)
