@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 CLIENTS = 8
 SECONDS = 20.0
-SERVER_THREADS = 4
+SERVER_THREADS = 1  # letters serve's default (webapp.cli.DEFAULT_THREADS)
 FALLBACK_SAMPLE = 2000
 MIX_SIZE = 3000  # more than the requests of one load run, so no search is repeated
 BASELINE_SECONDS = 30.0

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 from corpus.findings import FOCUS_AREAS, GRADES, JUDGEMENTS, SEND_OUTCOMES
@@ -251,19 +251,23 @@ def facet_named(name: str) -> Facet | None:
 
 
 class FacetTable:
-    """Per document number (of one searcher): id, day number, and each facet's values."""
+    """Per document number (of one searcher): id, day number, each facet's values, and the body's length
+    (what relevance scores read for every match)."""
 
     def __init__(self, searcher: Any) -> None:
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.ids: list[str] = []
         self.days: list[int] = []
+        self.lengths: list[int] = []
         self.values: dict[str, list[Any]] = {facet.name: [] for facet in FACETS}
         for segment, _offset in reader.leaf_readers():
             if not segment.doc_count_all():  # an empty index has one reader, with no columns
                 continue
             self.ids.extend(segment.column_reader("id"))
             self.days.extend(segment.column_reader("day"))
+            documents = range(segment.doc_count_all())
+            self.lengths.extend(map(segment.doc_field_length, documents, repeat("body"), repeat(1)))
             for facet in FACETS:
                 column = segment.column_reader(facet.name)
                 self.values[facet.name].extend(facet.from_column(_text(value)) for value in column)

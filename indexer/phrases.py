@@ -6,7 +6,7 @@ A phrase of common words reads a few pairs' short position lists, never the body
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from math import log
@@ -86,8 +86,10 @@ class TermsInARow(wq.Query):
         documents, scores = self.scored(searcher)
         return matching.ListMatcher(documents, scores) if documents else matching.NullMatcher()
 
-    def scored(self, searcher: Any) -> tuple[list[int], list[float]]:
-        """The documents of one segment's searcher that have the phrase, in order, and their scores."""
+    def scored(self, searcher: Any, lengths: Sequence[int] | Mapping[int, int] | None = None
+               ) -> tuple[list[int], list[float]]:
+        """The documents of one segment's searcher that have the phrase, in order, and their scores.
+        `lengths`: the body's length of each of the segment's documents, when known (else read one by one)."""
         reader = searcher.reader()
         found = phrase_starts(reader, self.units)
         documents = sorted(found)
@@ -98,10 +100,11 @@ class TermsInARow(wq.Query):
         rarest = min(parent.doc_frequency(unit.fieldname, unit.term) for unit in self.units)
         idf = log(parent.doc_count_all() / (rarest + 1)) + 1  # as Whoosh's BM25F computes a term's
         average = parent.avg_field_length("body") or 1.0
-        length = reader.doc_field_length
+        if lengths is None:
+            lengths = {docnum: reader.doc_field_length(docnum, "body", 1) for docnum in documents}
         boost = self.boost
         return documents, [
-            boost * bm25(idf, len(found[docnum]), length(docnum, "body", 1), average, B, K1) for docnum in documents
+            boost * bm25(idf, len(found[docnum]), lengths[docnum], average, B, K1) for docnum in documents
         ]
 
 

@@ -6,6 +6,7 @@ than the scoring itself when a query matches most letters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -14,18 +15,20 @@ from whoosh.query import Query
 from indexer.phrases import TermsInARow
 
 
-def every_score(searcher: Any, query: Query) -> dict[int, float]:
-    """Global document number → score, for every document matching the query."""
+def every_score(searcher: Any, query: Query, lengths: Sequence[int]) -> dict[int, float]:
+    """Global document number → score, for every document matching the query. `lengths`: the body's length
+    of each document, by global number (FacetTable.lengths), read once per searcher rather than per match."""
     scores: dict[int, float] = {}
     context = searcher.context()
     for subsearcher, offset in searcher.leaf_searchers():
+        segment_lengths = lengths[offset : offset + subsearcher.doc_count_all()]
         if isinstance(query, TermsInARow):  # scored in bulk as it is found
-            documents, found = query.scored(subsearcher)
+            documents, found = query.scored(subsearcher, segment_lengths)
             scores.update(zip([offset + docnum for docnum in documents], found, strict=True))
             continue
         matcher = query.matcher(subsearcher, context)
         if type(matcher) is W3LeafMatcher and matcher.scorer is not None:
-            _score_blocks(matcher, offset, scores)
+            _score_blocks(matcher, offset, segment_lengths, scores)
             continue
         while matcher.is_active():
             scores[offset + matcher.id()] = matcher.score()
@@ -33,13 +36,16 @@ def every_score(searcher: Any, query: Query) -> dict[int, float]:
     return scores
 
 
-def _score_blocks(leaf: W3LeafMatcher, offset: int, scores: dict[int, float]) -> None:
-    """One term's postings in a segment without deletions, scored a block (128 letters) at a time.
+def _score_blocks(leaf: W3LeafMatcher, offset: int, lengths: Sequence[int], scores: dict[int, float]) -> None:
+    """One term's postings in a segment without deletions, scored a block (128 letters) at a time (`lengths`:
+    the body's length of each of the segment's documents).
 
     (A segment with deletions wraps its postings in a filter, so never comes here.)
     """
     scorer = leaf.scorer
-    score, length = scorer._score, scorer.dfl
+    score = scorer._score
+    # A word pair or a facet's words are scored by the length of their own field.
+    length = lengths.__getitem__ if leaf.term()[0] == "body" else scorer.dfl
     while leaf.is_active():
         leaf._read_ids()
         leaf._read_weights()

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
@@ -30,7 +30,15 @@ from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
 from indexer.schema import SCHEMA, parse_date
 from indexer.scoring import every_score
-from indexer.snippets import find_spans, highlight_pattern, item_snippet, make_snippet, marked_html, match_spans
+from indexer.snippets import (
+    find_spans,
+    has_accents,
+    highlight_pattern,
+    item_snippet,
+    make_snippet,
+    marked_html,
+    match_spans,
+)
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
 ORIGINAL_TYPES = {"pdf": "application/pdf", "html": "text/html", "txt": "text/plain"}
@@ -72,15 +80,20 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         """The hit as JSON; `snippet` is the passage as safe HTML with <mark> around the matches."""
-        record = asdict(self)
+        # (Field by field, not dataclasses.asdict: its deep copies cost more than the rest of a search's JSON.)
+        record = {name: getattr(self, name) for name in _HIT_FIELDS}
         del record["snippet_text"], record["snippet_spans"]
         record.update(snippet=marked_html(self.snippet_text, self.snippet_spans), snippet_text=self.snippet_text,
-                      snippet_spans=[list(span) for span in self.snippet_spans])
+                      snippet_spans=[list(span) for span in self.snippet_spans], inspectors=list(self.inspectors),
+                      judgements=dict(self.judgements), focus_areas=list(self.focus_areas))
         for name in ("published", "visit_start", "visit_end"):
             record[name] = record[name].isoformat() if record[name] else None
         if record["score"] is not None:
             record["score"] = round(record["score"], 4)
         return record
+
+
+_HIT_FIELDS = tuple(each.name for each in fields(Hit))
 
 
 @dataclass
@@ -129,6 +142,9 @@ class LetterIndex:
         self._vocabulary = Vocabulary()
         self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
         self._directory: tuple[Any, Directory] | None = None  # (the searcher it was built from, it)
+        # Document number → whether its text has accented letters (indexer.snippets.has_accents), as
+        # found by the first search showing it from the live searcher: most have none, and fold quicker.
+        self._accented: dict[int, bool] = {}
 
     @classmethod
     def open(cls, data_dir: Path | str) -> LetterIndex:
@@ -183,6 +199,7 @@ class LetterIndex:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher, self._table, self._generation = searcher, table, generation
+            self._accented = {}
         self._refresh_vocabulary(generation)
         assert self._table is not None
         return self._searcher, self._table
@@ -245,7 +262,7 @@ class LetterIndex:
             order = sort or ("relevance" if parsed.query is not None else "newest")
             scores: dict[int, float] | None = None
             if order == "relevance" and parsed.query is not None:
-                scores = every_score(searcher, parsed.query)
+                scores = every_score(searcher, parsed.query, table.lengths)
                 matched = frozenset(scores)
             else:
                 matched = self._matching(searcher, table, parsed.query)
@@ -316,7 +333,10 @@ class LetterIndex:
         text = stored.get("body", "")
         spans: list[tuple[int, int]] = []
         if parsed is not None and parsed.highlights:
-            spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary))
+            accented = self._accented.get(docnum)
+            if accented is None:
+                accented = self._accented[docnum] = has_accents(text)
+            spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary), accented=accented)
         shown = stored.get("display", {})
         found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:

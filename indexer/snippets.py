@@ -20,6 +20,7 @@ LEAD_CHARS = 60
 MATCHES_PER_HIGHLIGHT = 25
 # Matches are looked for a piece of text at a time; a match starting in a piece may run this far past it.
 PIECE_CHARS = 8_192
+GROWTH = 4  # each piece after the first is this many times as long, so less text is folded twice
 OVERLAP_CHARS = 4_096
 SPACES = re.compile(r"\s+")
 # Words are runs of letters and digits (indexer.analysis.WORD): a match starts and ends at a word's edge,
@@ -70,10 +71,11 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
     return pattern
 
 
-def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int | None = MATCHES_PER_HIGHLIGHT
-                ) -> list[tuple[int, int]]:
+def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int | None = MATCHES_PER_HIGHLIGHT,
+                accented: bool | None = None) -> list[tuple[int, int]]:
     """Character ranges of the text that the highlights' pattern matches, as whole words: the first
-    `per_highlight` of each highlight (each is a group of the pattern), every one for None.
+    `per_highlight` of each highlight (each is a group of the pattern), every one for None. `accented`:
+    the text's has_accents(), when known.
 
     The text is folded and searched a piece at a time, and no further once every highlight has its
     matches: a common word has them in the first page of a long report.
@@ -85,12 +87,13 @@ def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int |
     kept = [0] * (pattern.groups + 1)
     unfilled = pattern.groups
     search, inside_word = pattern.search, _WORD_CHARACTER.match
-    start = 0
+    fold = _folded if accented or (accented is None and has_accents(text)) else str.lower
+    start, piece = 0, PIECE_CHARS
     while start < len(text) and unfilled:
         # From one character before the piece (is a match's start inside a word?) to OVERLAP_CHARS after
         # it (a match starting in the piece ends in the overlap).
-        base, stop = max(0, start - 1), min(len(text), start + PIECE_CHARS)
-        folded = _folded(text[base : min(len(text), stop + OVERLAP_CHARS)])
+        base, stop = max(0, start - 1), min(len(text), start + piece)
+        folded = fold(text[base : min(len(text), stop + OVERLAP_CHARS)])
         at, stop = start - base, stop - base
         cut = base + len(folded) < len(text)
         while (found := search(folded, at, stop + OVERLAP_CHARS)) is not None and found.start() < stop:
@@ -107,7 +110,14 @@ def match_spans(text: str, pattern: re.Pattern[str] | None, per_highlight: int |
                 if not unfilled:
                     break
         start = base + max(at, stop)
+        piece *= GROWTH  # a word not done with in the first piece is rarer: it is read to the end
     return spans
+
+
+def has_accents(text: str) -> bool:
+    """Whether the text has a letter that folds to another (é, İ): a text without one is folded by lower-casing
+    it alone. (Looking costs as long as lower-casing it, so a search asks once per letter.)"""
+    return not text.isascii() and _ACCENTED.search(text) is not None
 
 
 def _folded(text: str) -> str:
