@@ -184,7 +184,8 @@ def _visitors_in_letter(flat: str) -> list[str]:
     return _unique(_visitors_in(later)[0])
 
 
-_REPORT_LEAD = re.compile(r"\b(?:Lead\s+inspectors?|Reporting\s+inspector)\s*:?\s*(?=[A-ZÀ-Þ])")
+# Led by a capital, the word boundary before it checked after it: a fast scan of the whole text.
+_REPORT_LEAD = re.compile(r"(?:L(?<!\wL)ead\s+inspectors?|R(?<!\wR)eporting\s+inspector)\s*:?\s*(?=[A-ZÀ-Þ])")
 _REPORT_FIELD_END = re.compile(
     r"\b(?:Judgement|Deputy|Team\s+inspectors?|Senior\s+data|Quality\s+assurance|Shadow|Age\s+group|Published"
     r"|Report\s+published|Inspection|Overall|The\s+overall|Any\s+complaints|Contents|Additional)\b"
