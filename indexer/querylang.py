@@ -341,14 +341,7 @@ class _Translator:
         if isinstance(node, Negation):
             inner = self.query(node.node, negated=not negated)
             return wq.Not(inner) if inner is not None else None
-        subqueries = [q for q in (self.query(child, negated) for child in node.nodes) if q is not None]
-        if not subqueries:
-            return None
-        if isinstance(node, AnyOf):
-            return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
-        if all(isinstance(q, wq.Not) for q in subqueries):
-            subqueries.insert(0, wq.Every())
-        return subqueries[0] if len(subqueries) == 1 else wq.And(subqueries)
+        return _joined(node, [self.query(child, negated) for child in node.nodes])
 
     def _within(self, node: Node, negated: bool) -> wq.Query | None:
         """The query for `node` in the improvement points: words and phrases there; prefixes of the words
@@ -374,14 +367,7 @@ class _Translator:
             return wq.Not(inner) if inner is not None else None
         if isinstance(node, FieldValue | Within):
             return self.query(node, negated)
-        subqueries = [q for q in (self._within(child, negated) for child in node.nodes) if q is not None]
-        if not subqueries:
-            return None
-        if isinstance(node, AnyOf):
-            return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
-        if all(isinstance(q, wq.Not) for q in subqueries):
-            subqueries.insert(0, wq.Every())
-        return subqueries[0] if len(subqueries) == 1 else wq.And(subqueries)
+        return _joined(node, [self._within(child, negated) for child in node.nodes])
 
     def _prefix(self, node: Prefix, negated: bool) -> wq.Query | None:
         words = WORD.findall(node.text)
@@ -490,3 +476,16 @@ def parse_query(
     if notes:
         sentence += " " + " ".join(dict.fromkeys(notes))  # each repair told once
     return ParsedQuery(whoosh_query, sentence, translator.highlights, translator.words, translator.item_highlights)
+
+
+def _joined(node: Node, found: list[wq.Query | None]) -> wq.Query | None:
+    """The children's queries of an AND (AllOf) or OR (AnyOf) node joined; an AND of NOTs alone is taken
+    from every letter."""
+    subqueries = [query for query in found if query is not None]
+    if not subqueries:
+        return None
+    if isinstance(node, AnyOf):
+        return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
+    if all(isinstance(q, wq.Not) for q in subqueries):
+        subqueries.insert(0, wq.Every())
+    return subqueries[0] if len(subqueries) == 1 else wq.And(subqueries)
