@@ -393,11 +393,13 @@ def authorities_command(ctx: click.Context, region: str | None, grade: str | Non
         letters authorities --region "North East"
         letters authorities --sort overall_effectiveness --csv > authorities.csv
     """
-    index = _open_index(ctx)
-    rows = select_authorities(index.authorities(), region=region, grade=grade, sort=sort, descending=desc)
-    if region and not rows and not any(s.region.lower() == region.lower() for s in index.authorities()):
-        regions = sorted({s.region for s in index.authorities()})
-        raise click.ClickException(f"There is no region {region!r}: choose one of {', '.join(regions)}.")
+    from indexer.request import InvalidRequest
+
+    try:
+        rows = select_authorities(_open_index(ctx).authorities(), region=region, grade=grade, sort=sort,
+                                  descending=desc)
+    except InvalidRequest as error:
+        raise click.ClickException("\n".join(problem.message for problem in error.problems)) from error
     if as_json:
         click.echo(json.dumps({"authorities": [row.to_dict() for row in rows]}, ensure_ascii=False, indent=2))
         return

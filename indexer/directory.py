@@ -17,11 +17,11 @@ from typing import Any
 
 from corpus.findings import GRADES, JUDGEMENTS
 from corpus.gazetteer import Authority, all_authorities, authority_by_code, authority_by_name, authority_by_urn
+from corpus.site import DEFAULT_BASE_URL, provider_url
+from corpus.visittypes import FOCUSED, INSPECTION
+from indexer.request import InvalidRequest, Problem
 from indexer.schema import parse_date
 
-INSPECTION = "Children's services inspection"
-FOCUSED = "Focused visit"
-OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 FIRST_IMPROVEMENTS = 3  # improvement items a timeline shows per letter
 
 
@@ -263,7 +263,7 @@ class Directory:
                       if (found := authority_by_code(code)) and found.name in self._summaries]
         return AuthorityDetail(
             summary=self._summaries[authority.name],
-            ofsted_page=OFSTED_PROVIDER_PAGE.format(urn=authority.urn) if authority.urn else None,
+            ofsted_page=provider_url(DEFAULT_BASE_URL, authority.urn) if authority.urn else None,
             history=[brief for brief in timeline if brief.visit_type == INSPECTION and brief.judgements],
             timeline=timeline,
             neighbours=neighbours,
@@ -367,6 +367,11 @@ AUTHORITY_SORTS: dict[str, tuple[str, Any]] = {
 }
 
 
+NOT_GRADED = "Not graded"
+GRADE_CHOICES = (*GRADES, NOT_GRADED)
+MAX_ARGUMENT_CHARS = 200
+
+
 def select_authorities(
     summaries: list[AuthoritySummary],
     *,
@@ -375,15 +380,27 @@ def select_authorities(
     sort: str = "name",
     descending: bool = False,
 ) -> list[AuthoritySummary]:
-    """The rows of the national table: of one region and overall grade if given, sorted by a column.
+    """The rows of the national table: of one region and latest overall grade if given (any case), sorted by a
+    column. `grade` "Not graded" picks authorities with no graded inspection; rows with no value sort last.
 
-    `grade` "Not graded" picks authorities with no graded inspection; rows with no value sort last either way.
+    The page, its JSON and CSV and `letters authorities` all choose through here: InvalidRequest lists every
+    value that cannot be used, with the ones that can.
     """
+    problems = []
+    regions = sorted({summary.region for summary in summaries})
+    if region is not None and region.lower() not in {known.lower() for known in regions}:
+        problems.append(Problem("region", f"There is no region “{region[:MAX_ARGUMENT_CHARS]}”: choose one of "
+                                          f"{', '.join(regions)}."))
+    if grade is not None and grade.lower() not in {known.lower() for known in GRADE_CHOICES}:
+        problems.append(Problem("grade", f"“{grade[:MAX_ARGUMENT_CHARS]}” is not a grade: choose one of "
+                                         f"{', '.join(GRADE_CHOICES)}."))
     if sort not in AUTHORITY_SORTS:
-        raise ValueError(f"sort by one of {', '.join(AUTHORITY_SORTS)}, not {sort!r}")
+        problems.append(Problem("sort", f"Sort by one of {', '.join(AUTHORITY_SORTS)}, not “{sort[:40]}”."))
+    if problems:
+        raise InvalidRequest(problems)
     rows = [s for s in summaries
             if (region is None or s.region.lower() == region.lower())
-            and (grade is None or (s.overall or "Not graded").lower() == grade.lower())]
+            and (grade is None or (s.overall or NOT_GRADED).lower() == grade.lower())]
     key = AUTHORITY_SORTS[sort][1]
     rows.sort(key=lambda s: s.name.lower())
     rows.sort(key=key, reverse=descending)

@@ -425,12 +425,12 @@ class LetterIndex:
         pattern = highlight_pattern(parse_query(query).highlights, vocabulary) if query else None
         return lambda text: find_spans(text, pattern)
 
-    def original(self, letter_id: str) -> tuple[Path, str, str] | None:
-        """The letter's original file as kept in the data directory: (path, download name, media type)."""
-        if not is_letter_id(letter_id):
-            return None
+    def original(self, letter: Letter | str) -> tuple[Path, str, str] | None:
+        """A letter's original file as kept in the data directory: (path, download name, media type); the
+        letter itself, or its id to read it by."""
         with LetterStore(self.data_dir) as store:
-            letter = store.get(letter_id)
+            if isinstance(letter, str):
+                letter = store.get(letter) if is_letter_id(letter) else None
             kept = store.original_of(letter) if letter else None
         if letter is None or kept is None:
             return None

@@ -7,49 +7,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from corpus.findings import GRADES, JUDGEMENTS
-from indexer.directory import AUTHORITY_SORTS, AuthoritySummary, authorities_csv, select_authorities
+from indexer.directory import (
+    AUTHORITY_SORTS,
+    GRADE_CHOICES,
+    MAX_ARGUMENT_CHARS,
+    NOT_GRADED,
+    AuthoritySummary,
+    authorities_csv,
+    select_authorities,
+)
+from indexer.request import InvalidRequest, Problem
 from webapp import backend
 from webapp.chart import grades_by_region_chart, grades_by_year_chart
-from webapp.params import InvalidParams, Problem
 from webapp.urls import path_with_replaced_args
 
 blueprint = Blueprint("directory", __name__)
 
-NOT_GRADED = "Not graded"
-MAX_ARGUMENT_CHARS = 200
-
-
-def _selection() -> dict[str, Any]:
-    """The national table's GET arguments (region, grade, sort, order), checked; InvalidParams lists problems."""
+def _table() -> tuple[dict[str, Any], list[AuthoritySummary]]:
+    """The national table's GET arguments (region, grade, sort, order) and its rows; InvalidRequest lists every
+    argument that cannot be used (select_authorities checks all but the order, which is this page's)."""
     args = request.args
-    problems = []
-    region = args.get("region", "").strip()[:MAX_ARGUMENT_CHARS] or None
-    regions = {summary.region.lower(): summary.region for summary in backend.current_index().authorities()}
-    if region is not None and region.lower() not in regions:
-        problems.append(Problem("region", f"There is no region “{region}”: choose one of "
-                                          f"{', '.join(sorted(regions.values()))}."))
-    grade = args.get("grade", "").strip()[:MAX_ARGUMENT_CHARS] or None
-    grades = {name.lower(): name for name in (*GRADES, NOT_GRADED)}
-    if grade is not None and grade.lower() not in grades:
-        problems.append(Problem("grade", f"“{grade}” is not a grade: choose one of {', '.join(grades.values())}."))
-    sort = args.get("sort", "").strip() or "name"
-    if sort not in AUTHORITY_SORTS:
-        problems.append(Problem("sort", f"Sort by one of {', '.join(AUTHORITY_SORTS)}, not “{sort[:40]}”."))
     order = args.get("order", "").strip() or "asc"
-    if order not in ("asc", "desc"):
-        problems.append(Problem("order", f"Order is asc or desc, not “{order[:40]}”."))
+    selection = {"region": args.get("region", "").strip() or None, "grade": args.get("grade", "").strip() or None,
+                 "sort": args.get("sort", "").strip() or "name", "descending": order == "desc"}
+    problems = [] if order in ("asc", "desc") else [Problem("order", f"Order is asc or desc, not “{order[:40]}”.")]
+    try:
+        rows = select_authorities(backend.current_index().authorities(), **selection)
+    except InvalidRequest as invalid:
+        problems = invalid.problems + problems
     if problems:
-        raise InvalidParams(problems)
-    return {"region": regions.get(region.lower()) if region else None,
-            "grade": grades.get(grade.lower()) if grade else None,
-            "sort": sort, "descending": order == "desc"}
-
-
-def _rows(selection: dict[str, Any]) -> list[AuthoritySummary]:
-    return select_authorities(backend.current_index().authorities(), **selection)
+        raise InvalidRequest(problems)
+    return selection, rows
 
 
 @blueprint.get("/authorities")
@@ -58,10 +49,10 @@ def authorities_page() -> tuple[str, int] | str:
     everyone = index.authorities()
     regions = sorted({summary.region for summary in everyone})
     try:
-        selection = _selection()
-    except InvalidParams as invalid:
+        selection, rows = _table()
+    except InvalidRequest as invalid:
         return render_template("authorities.html", problems=invalid.problems, rows=[], regions=regions,
-                               grades=(*GRADES, NOT_GRADED), columns=[], selection={}, charts=None), 400
+                               grades=GRADE_CHOICES, columns=[], selection={}, charts=None), 400
     directory = index.directory()
     args = request.args
 
@@ -79,10 +70,10 @@ def authorities_page() -> tuple[str, int] | str:
     return render_template(
         "authorities.html",
         problems=None,
-        rows=_rows(selection),
+        rows=rows,
         total=len(everyone),
         regions=regions,
-        grades=(*GRADES, NOT_GRADED),
+        grades=GRADE_CHOICES,
         columns=[column(name) for name in AUTHORITY_SORTS],
         judgement_keys=list(JUDGEMENTS),
         selection=selection,
@@ -98,8 +89,8 @@ def authorities_page() -> tuple[str, int] | str:
 @blueprint.get("/authorities.json")
 def authorities_json() -> Response | tuple[Response, int]:
     try:
-        rows = _rows(_selection())
-    except InvalidParams as invalid:
+        _, rows = _table()
+    except InvalidRequest as invalid:
         return jsonify(errors=[{"parameter": p.parameter, "message": p.message} for p in invalid.problems]), 400
     return jsonify(authorities=[summary.to_dict() for summary in rows])
 
@@ -107,8 +98,8 @@ def authorities_json() -> Response | tuple[Response, int]:
 @blueprint.get("/authorities.csv")
 def authorities_csv_file() -> Response | tuple[Response, int]:
     try:
-        rows = _rows(_selection())
-    except InvalidParams as invalid:
+        _, rows = _table()
+    except InvalidRequest as invalid:
         return Response("\n".join(p.message for p in invalid.problems) + "\n", 400, mimetype="text/plain")
     return Response(authorities_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="authorities.csv"'})
@@ -122,7 +113,7 @@ def authority_page(name: str) -> Any:
     if detail is None:
         return _not_found("authority", name, directory.names_like(name[:MAX_ARGUMENT_CHARS], authorities=True))
     if name != detail.summary.slug:
-        return _redirect(url_for("directory.authority_page", name=detail.summary.slug))
+        return redirect(url_for("directory.authority_page", name=detail.summary.slug), 301)
     return render_template("authority.html", detail=detail, judgement_keys=list(JUDGEMENTS),
                            judgements=JUDGEMENTS,
                            history_keys=[key for key in JUDGEMENTS
@@ -142,14 +133,8 @@ def inspector_page(name: str) -> Any:
         return _not_found("inspector", name,
                           index.directory().names_like(name[:MAX_ARGUMENT_CHARS], authorities=False))
     if name != detail.summary.slug:
-        return _redirect(url_for("directory.inspector_page", name=detail.summary.slug))
+        return redirect(url_for("directory.inspector_page", name=detail.summary.slug), 301)
     return render_template("inspector.html", detail=detail)
-
-
-def _redirect(location: str) -> Response:
-    response = Response(status=301)
-    response.headers["Location"] = location
-    return response
 
 
 def _not_found(kind: str, name: str, close: list[str]) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from corpus.findings import JUDGEMENTS
+from corpus.site import DEFAULT_BASE_URL, provider_url
 from corpus.store import is_letter_id
 from indexer import Hit, Results
 from indexer.facets import BY_NAME, BY_PARAMETER, COUNTED, FACETS
@@ -29,7 +30,6 @@ blueprint = Blueprint("search", __name__)
 FACET_SHOWN = 8  # options shown before "Show all"
 PAGE_WINDOW = 2  # page links on each side of the current one
 SORT_LABELS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
-OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 TIMELINE_MAX = 100  # the index gives at most 100 letters a page
 
 
@@ -91,10 +91,10 @@ def letter_page(letter_id: str) -> str:
         text=letter_html(letter.text, index.highlighter(query) if query else None),
         original_url=external_url(letter.url),
         back_url=url_for("search.search_page", q=query) if query else None,
-        ofsted_page=OFSTED_PROVIDER_PAGE.format(urn=urn) if urn.isdigit() else None,
+        ofsted_page=provider_url(DEFAULT_BASE_URL, urn) if urn.isdigit() else None,
         search_links=_letter_search_links(fields),
         original_download=url_for("directory.original_file", letter_id=letter.id)
-        if index.original(letter.id) else None,
+        if index.original(letter) else None,
         findings=_letter_findings(fields),
         similar=similar,
         timeline=timeline,
