@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, SEND
+
 # The frameworks a full report or SEND report is written under.
 FRAMEWORKS = ("ILACS", "SIF", "SEND 2023", "SEND 2016")
 
@@ -45,10 +47,8 @@ FOCUS_AREAS = (
     "other",
 )
 
-# The visit types (corpus.metadata's names) whose letters carry a priority action and focus areas.
-VISIT_LETTERS = frozenset({"Focused visit", "Monitoring visit"})
-INSPECTION = "Children's services inspection"
-AREA_SEND = "Area SEND inspection"
+# The visit types whose letters carry a priority action and focus areas.
+VISIT_LETTERS = frozenset({FOCUSED, MONITORING})
 # The framework dropped the overall effectiveness judgement for inspections carried out from this day.
 NO_OVERALL_FROM = "2026-04-01"
 # Tables and outcome sentences sit on the first pages; reading no further keeps the pass fast.
@@ -596,12 +596,12 @@ def find_findings(
         elif (judgements := _ilacs_judgements(text, paragraphs, visit_start)) or _ILACS_MARK.search(head):
             found["framework"] = "ILACS"
             found["judgements"] = judgements
-    elif visit_type == AREA_SEND:
+    elif visit_type == SEND:
         found.update(_send(text))
     if visit_type in VISIT_LETTERS:
         found["priority_action"] = _priority_action(paragraphs)
         found["focus_areas"] = _focus_areas(text, focus)
-    if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, AREA_SEND):
+    if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, SEND):
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING
         improvements = _improvements(paragraphs, heading_list, heading)
         # A letter without the section has nothing to improve; a report without it says nothing either way.
