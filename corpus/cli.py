@@ -120,9 +120,9 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], manifest: Path |
     except ManifestError as error:
         raise click.ClickException(str(error)) from error
     store = open_store(ctx)
-    total = sum(1 for _ in find_files(paths))
-    with tqdm(total=total, unit="file", desc="Importing", disable=None, file=sys.stderr) as bar:
-        summary = import_paths(store, paths, workers=workers, on_outcome=lambda _: bar.update(), manifest=rows)
+    files = list(find_files(paths))
+    with tqdm(total=len(files), unit="file", desc="Importing", disable=None, file=sys.stderr) as bar:
+        summary = import_paths(store, files, workers=workers, on_outcome=lambda _: bar.update(), manifest=rows)
     counts = summary.counts
     click.echo(
         f"{summary.total} files: {counts['imported']} imported, {counts['updated']} updated, "

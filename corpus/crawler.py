@@ -21,9 +21,9 @@ from corpus.documents import Document
 from corpus.fetcher import Disallowed, Fetcher, FetchError
 from corpus.gazetteer import authority_by_name, authority_by_urn
 from corpus.importer import ingest, probable_duplicates
-from corpus.metadata import OTHER
 from corpus.sitefacts import site_facts
 from corpus.store import LetterStore
+from corpus.visittypes import OTHER
 
 Parsed = TypeVar("Parsed")
 # Fetches of one kind (pages, files) failing this many times in a row mean the site is down or refusing us.

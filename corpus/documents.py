@@ -6,12 +6,15 @@ Documents are what the importer reads from disk and the crawler downloads; extra
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
 from typing import Any
 
 MEDIA_TYPES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt", ".text": "txt"}
+# A SHA-256 as the store names originals by it: 64 lower-case hex digits.
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)

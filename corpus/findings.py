@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, SEND
+from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
 FRAMEWORKS = ("ILACS", "SIF", "SEND 2023", "SEND 2016")
@@ -581,7 +581,7 @@ def find_findings(
 ) -> dict[str, Any]:
     """What the text concludes, as letter fields; a field the text does not state is left out.
 
-    `visit_type` is the kind of document (corpus.metadata's names); `visit_start` the ISO day the visit or
+    `visit_type` is the kind of document (corpus.visittypes' names); `visit_start` the ISO day the visit or
     inspection began, and `focus` a visit's "arrangements for …" clause (corpus.metadata.find_focus), where
     known. False and [] are statements (no priority action; no list of improvements).
     """
@@ -601,7 +601,7 @@ def find_findings(
     if visit_type in VISIT_LETTERS:
         found["priority_action"] = _priority_action(paragraphs)
         found["focus_areas"] = _focus_areas(text, focus)
-    if visit_type in VISIT_LETTERS or visit_type in (INSPECTION, SEND):
+    if visit_type in VISIT_LETTERS or visit_type in REPORTS:
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING
         improvements = _improvements(paragraphs, heading_list, heading)
         # A letter without the section has nothing to improve; a report without it says nothing either way.

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from corpus.visittypes import NAMES
-
 # Every metadata field a letter has, in the order exports show them.
 FIELDS = (
     "title",
@@ -35,7 +33,6 @@ FIELDS = (
     "sections",
 )
 
-VISIT_TYPES = NAMES  # every visit type's name: the table is corpus.visittypes
 
 # Where a field's value came from ("generated": the fictional sample); a later origin wins over an earlier one.
 # "composed" (a title made from the other fields for a document with no title line) comes first: any title a

@@ -6,12 +6,12 @@ Rows match files by path (relative to the manifest) or by SHA-256; their facts a
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from corpus.documents import SHA256
 from corpus.sitefacts import site_facts
 
 # The columns read (first name found wins); any other column is ignored.
@@ -23,7 +23,6 @@ COLUMNS = {
     "published": ("published",),
     "sha256": ("sha256",),
 }
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ManifestError(Exception):
@@ -82,7 +81,7 @@ class Manifest:
         where = f"{self.path.name}, line {line}"
         relative = values.get("path")
         sha256 = values.get("sha256", "").lower() or None
-        if sha256 and not _SHA256.match(sha256):
+        if sha256 and not SHA256.fullmatch(sha256):
             self.problems.append(f"{where}: {sha256!r} is not a SHA-256; the row is matched by its path only")
             sha256 = None
         if not relative and not sha256:

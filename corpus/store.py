@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.atomic import remove_orphaned_temps, write_atomic
-from corpus.documents import Document
+from corpus.documents import MEDIA_TYPES, SHA256, Document
 from corpus.letters import Letter
 
 LETTER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -130,9 +130,9 @@ class LetterStore:
 
     def original_of(self, letter: Letter) -> tuple[Path, str] | None:
         """Where the letter's current file is kept and its media type; None when it is not kept here."""
-        if not re.fullmatch(r"[0-9a-f]{64}", letter.sha256 or ""):
+        if not SHA256.fullmatch(letter.sha256 or ""):
             return None
-        for media_type in ("pdf", "html", "txt"):
+        for media_type in dict.fromkeys(MEDIA_TYPES.values()):
             path = self.original_path(letter.sha256, media_type)
             if path.is_file():
                 return path, media_type

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.letters import FIELDS, VISIT_TYPES
+from corpus.letters import FIELDS
 from corpus.metadata import extract_metadata, visit_type_from_label
+from corpus.visittypes import NAMES as VISIT_TYPES
 
 FOCUSED_VISIT = """12 March 2024
 

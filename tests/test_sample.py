@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.gazetteer import all_authorities
-from corpus.letters import FIELDS, VISIT_TYPES, Letter
+from corpus.letters import FIELDS, Letter
 from corpus.sample import (
     COVID_FOCUS,
     FOCUS_AREAS,
@@ -23,6 +23,7 @@ from corpus.sample import (
     inspector_pool,
 )
 from corpus.store import LetterStore
+from corpus.visittypes import NAMES as VISIT_TYPES
 from corpus.visittypes import REPORTS as REPORT_TYPES
 from letters.cli import main
 
