@@ -9,7 +9,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
@@ -51,11 +51,6 @@ def term_for(word: str) -> str:
 
 
 FUNCTION_TERMS = frozenset(term_for(word) for word in FUNCTION_WORDS)
-
-
-def words(text: str) -> Iterator[re.Match[str]]:
-    """Every word of the text with its place in it."""
-    return WORD.finditer(text)
 
 
 def printed_words(tokens: Iterable[str]) -> set[str]:

@@ -125,13 +125,14 @@ def _indexed_versions(ix: Any) -> dict[str, str]:
 
 
 def letters_to_index(data_dir: Path | str) -> int | None:
-    """How many of the store's letters the index lacks or holds in another version; None when no index exists."""
+    """How many of the store's letters the index lacks or holds in another version; None when no index exists.
+    UnreadableIndex when the index must be rebuilt."""
     live = generations.current_generation(data_dir)
     if live is None:
         return None
     with LetterStore(data_dir) as store:
         current = store.current_versions()
-    indexed = _indexed_versions(whoosh_index.open_dir(str(live)))
+    indexed = _indexed_versions(generations.open_index(live))
     return sum(1 for letter_id, sha256 in current.items() if indexed.get(letter_id) != sha256)
 
 

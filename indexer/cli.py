@@ -25,13 +25,18 @@ from corpus.findings import JUDGEMENTS
 from corpus.letters import UNTITLED
 from indexer import IndexMissing, LetterIndex
 from indexer.directory import AUTHORITY_SORTS, authorities_csv, select_authorities
+from indexer.request import SORTS
 
 
 def index_state_note(data_dir: Path) -> str:
     """How many letters the search index lacks, and the command that adds them (said after import and crawl)."""
     from indexer.build import letters_to_index
+    from indexer.generations import UnreadableIndex
 
-    waiting = letters_to_index(data_dir)
+    try:
+        waiting = letters_to_index(data_dir)
+    except UnreadableIndex as error:
+        return f"The search index needs a rebuild: {error}. letters reindex rebuilds it."
     if waiting is None:
         return "There is no search index yet: letters reindex builds it."
     if waiting == 1:
@@ -252,7 +257,7 @@ def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Visits on or before this day.")
 @click.option("--improvements", "in_improvements", is_flag=True,
               help="Look for the words only in what reports say must improve.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+@click.option("--sort", type=click.Choice(SORTS),
               help="[relevance with a query, newest without]")
 @click.option("--page", default="1", metavar="N", show_default=True, help="Which page of results.")
 @click.option("--per-page", metavar="N", help="Letters per page (1–100).  [default: 20, as on the web]")

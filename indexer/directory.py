@@ -182,8 +182,9 @@ class Directory:
         self._visit_types = visit_types
         self._days = days
         self._inspector_names = inspectors
+        self._by_slug = {slug(authority.name): authority for authority in self._authorities()}
         self._summaries = {authority.name: self._summarise(authority, self._by_authority.get(authority.name, []))
-                           for authority in self._authorities()}
+                           for authority in self._by_slug.values()}
         self._inspectors = {
             key: self._inspector_summary(key, names, self._by_inspector[key]) for key, names in printed.items()
         }
@@ -245,9 +246,8 @@ class Directory:
     def find_authority(self, name_or_code: str) -> Authority | None:
         """The authority a slug, name (any usual form), ONS code or URN means."""
         wanted = name_or_code.strip()
-        for authority in self._authorities():
-            if slug(authority.name) == wanted.lower():
-                return authority
+        if wanted.lower() in self._by_slug:
+            return self._by_slug[wanted.lower()]
         found = authority_by_code(wanted) or authority_by_urn(wanted) or authority_by_name(wanted)
         return found if found and found.name in self._summaries else None
 

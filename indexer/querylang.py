@@ -380,8 +380,8 @@ class _Translator:
         else:
             prefix, marked = self._expanded(start)
         if not negated and marked is not None:
-            # All the words starting so have these stems: marking the stems (from the offsets the index
-            # keeps) marks them all, and their other forms that matched.
+            # All the words starting so have these stems: marking the stems (every printed form of each, as
+            # the snippets' pattern does) marks them all, and their other forms that matched.
             self.highlights.extend(Highlight("term", (stem,)) for stem in marked)
         elif not negated:
             # Too many stems: snippets look for words starting with the prefix as printed or as a stem

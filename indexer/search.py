@@ -24,7 +24,14 @@ from corpus.letters import Letter
 from corpus.store import LetterStore, is_letter_id
 from indexer import generations
 from indexer.analysis import FUNCTION_TERMS, analyse, folded
-from indexer.directory import AuthorityDetail, AuthoritySummary, Directory, InspectorDetail, InspectorSummary
+from indexer.directory import (
+    AuthorityDetail,
+    AuthoritySummary,
+    Directory,
+    InspectorDetail,
+    InspectorSummary,
+    select_authorities,
+)
 from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
@@ -496,9 +503,9 @@ class LetterIndex:
         return self._run(self._directory_of)
 
     def authorities(self, region: str | None = None) -> list[AuthoritySummary]:
-        """Every current authority (and former ones with letters): latest inspection and focused visit."""
-        found = self.directory().authorities()
-        return [summary for summary in found if region is None or summary.region.lower() == region.lower()]
+        """Every current authority (and former ones with letters): latest inspection and focused visit; of one
+        region (any case) if given, InvalidRequest for a region no authority is in."""
+        return select_authorities(self.directory().authorities(), region=region)
 
     def authority(self, name_or_code: str) -> AuthorityDetail | None:
         """One authority by slug, name, ONS code or URN: history, timeline, neighbours; None if unknown."""

@@ -30,7 +30,6 @@ blueprint = Blueprint("search", __name__)
 FACET_SHOWN = 8  # options shown before "Show all"
 PAGE_WINDOW = 2  # page links on each side of the current one
 SORT_LABELS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
-TIMELINE_MAX = 100  # the index gives at most 100 letters a page
 
 
 @blueprint.get("/")
@@ -78,10 +77,9 @@ def letter_page(letter_id: str) -> str:
         abort(404)
     fields = letter.fields
     similar = index.more_like_this(letter_id, n=5)
-    timeline = []
-    if fields.get("authority"):
-        timeline = index.search("", authority=[fields["authority"]], sort="newest",
-                                per_page=TIMELINE_MAX).hits
+    # The authority's letters newest first, as its page lists them (the index's directory has them at hand).
+    detail = index.authority(fields["authority"]) if fields.get("authority") else None
+    timeline = detail.timeline if detail else []
     urn = str(fields.get("urn") or "")
     return render_template(
         "letter.html",
@@ -126,8 +124,10 @@ def _search_view(params: SearchRequest, results: Results, form: dict[str, str]) 
     share = request.args.get("chart") == "share"
     of_year = None
     if share:
-        # The same filters without the words: every letter of each year the share is taken of.
-        everything = backend.search(replace(params, query="", in_improvements=False, page=1, per_page=1))
+        # The same filters without the words: every letter of each year the share is taken of (without words,
+        # the search itself).
+        everything = results if not params.query else backend.search(
+            replace(params, query="", in_improvements=False, page=1, per_page=1))
         of_year = {int(year): count for year, count in everything.facets.get("year", [])}
     return {
         "form": form,
