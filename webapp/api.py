@@ -1,6 +1,6 @@
 """The machine interfaces: /api/search and /api/letters/<id> (JSON), /search.csv, /search.atom, /healthz.
 
-Each reads its search from webapp.params, like the pages, so every output agrees with the page.
+Each reads its search through webapp.backend, like the pages, so every output agrees with the page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from corpus.store import is_letter_id
 from indexer.request import MAX_PER_PAGE
 from indexer.rows import CSV_FIELDS, csv_row, every_page
 from webapp import backend, feeds
-from webapp.params import parse_search_args
 
 blueprint = Blueprint("api", __name__)
 
@@ -24,7 +23,7 @@ FEED_ENTRIES = 50
 
 @blueprint.get("/api/search")
 def search_json() -> Response:
-    results = backend.search(parse_search_args(request.args))
+    results = backend.search(backend.parse_search_args(request.args))
     return jsonify(results.to_dict())
 
 
@@ -47,7 +46,7 @@ def letter_json(letter_id: str) -> Response:
 @blueprint.get("/search.csv")
 def search_csv() -> Response:
     """Every matching letter, one row each, streamed page by page from the index."""
-    requested = parse_search_args(request.args)
+    requested = backend.parse_search_args(request.args)
     params = requested.with_page(1, MAX_PER_PAGE)
     first = backend.search(params)  # bad parameters fail here, before the 200 is sent
     requested.check_page(first.total)  # (a page past the end is an error, as on the page it came from)
@@ -69,7 +68,7 @@ def search_csv() -> Response:
 @blueprint.get("/search.atom")
 def search_atom() -> Response:
     """The newest matching letters as an Atom feed: one feed per search, to follow a topic."""
-    requested = parse_search_args(request.args)
+    requested = backend.parse_search_args(request.args)
     params = requested.with_page(1, FEED_ENTRIES)
     results = backend.search(params, sort="newest")
     requested.check_page(results.total)

@@ -9,9 +9,10 @@ import threading
 from typing import Any
 
 from flask import current_app
+from werkzeug.datastructures import MultiDict
 
 from indexer import LetterIndex, Results
-from indexer.request import SearchRequest
+from indexer.request import SearchRequest, parse_request
 
 _opening = threading.Lock()
 
@@ -36,3 +37,10 @@ def search(params: SearchRequest, **overrides: Any) -> Results:
     results = current_index().search(params.query, **{**params.search_kwargs(), **overrides})
     params.check_page(results.total)
     return results
+
+
+def parse_search_args(args: MultiDict) -> SearchRequest:
+    """GET arguments (q, a parameter per facet, from, to, sort, page, per_page, improvements) → the search, parsed
+    as `letters search` parses its options (indexer.request) with typed values resolved against the app's index;
+    InvalidRequest lists every problem."""
+    return parse_request(args, current_index().known_values)

@@ -12,7 +12,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from indexer import IndexMissing
-from webapp.params import InvalidParams, Problem
+from indexer.request import InvalidRequest, Problem
 
 MACHINE_PATHS = ("/search.csv", "/search.atom", "/healthz")
 
@@ -39,7 +39,7 @@ def error_page(status: int, heading: str, **context: object) -> tuple[str, int]:
     return render_template("error.html", status=status, heading=heading, **context), status
 
 
-def invalid_params(error: InvalidParams) -> tuple[Response | str, int]:
+def invalid_params(error: InvalidRequest) -> tuple[Response | str, int]:
     if wants_json():
         return json_error(400, "The search parameters cannot be used.", error.problems)
     return error_page(400, "Check your search", problems=error.problems)
@@ -62,6 +62,6 @@ def http_error(error: HTTPException) -> tuple[Response | str, int]:
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(InvalidParams, invalid_params)
+    app.register_error_handler(InvalidRequest, invalid_params)
     app.register_error_handler(IndexMissing, index_missing)
     app.register_error_handler(HTTPException, http_error)

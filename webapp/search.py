@@ -17,11 +17,10 @@ from corpus.store import is_letter_id
 from indexer import Hit, Results
 from indexer.facets import BY_NAME, BY_PARAMETER, COUNTED, FACETS
 from indexer.querylang import MAX_QUERY_CHARS
-from indexer.request import SORTS, PageOutOfRange, SearchRequest
+from indexer.request import SORTS, InvalidRequest, PageOutOfRange, SearchRequest
 from webapp import backend
 from webapp.chart import year_chart
 from webapp.formatting import external_url
-from webapp.params import InvalidParams, parse_search_args
 from webapp.text import letter_html
 from webapp.urls import path_with_added_args, path_with_removed_args, path_with_replaced_args
 
@@ -41,9 +40,9 @@ def search_page() -> tuple[str, int] | str:
     kept = [(name, value) for name, value in args.items(multi=True) if name in BY_PARAMETER]
     params = None
     try:
-        params = parse_search_args(args)
+        params = backend.parse_search_args(args)
         results = backend.search(params)
-    except InvalidParams as invalid:
+    except InvalidRequest as invalid:
         last_page = None
         if isinstance(invalid, PageOutOfRange):
             last_page = path_with_replaced_args(request.path, args, {"page": str(invalid.pages)})
