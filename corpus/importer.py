@@ -260,13 +260,12 @@ def probable_duplicates(store: LetterStore, letter_ids: Iterable[str]) -> list[s
         if all(key[:3]):  # authority, visit type and a first day: without them, nothing to compare
             by_visit.setdefault(key, []).append(letter)
     sentences = []
-    for letters in by_visit.values():
+    for (authority, visit_type, start, end), letters in by_visit.items():
         for letter in letters:
             if letter.id not in wanted:
                 continue
             for other in letters:
                 if other.id != letter.id:
-                    authority, visit_type, start, end = (letter.get(name) for name in SAME_VISIT)
                     sentences.append(
                         f"{letter.source} (letter {letter.id}) is probably a duplicate of {other.source} "
                         f"(letter {other.id}): the same authority, visit type and visit dates "

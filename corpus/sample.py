@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from string import Formatter
 
+from corpus import findings
 from corpus.gazetteer import Authority, all_authorities
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
@@ -103,8 +104,8 @@ SEND_OUTCOME_SENTENCES = {
                          "experiences and outcomes of children and young people with special educational needs "
                          "and/or disabilities (SEND).",
 }
-# Inspections carried out from this day have no overall effectiveness judgement.
-NO_OVERALL_FROM = date(2026, 4, 1)
+# Inspections carried out from this day have no overall effectiveness judgement (as corpus.findings reads them).
+NO_OVERALL_FROM = date.fromisoformat(findings.NO_OVERALL_FROM)
 
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
 GRADE_SHARES = (10, 42, 34, 14)
