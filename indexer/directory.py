@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ from corpus.gazetteer import Authority, all_authorities, authority_by_code, auth
 from corpus.site import DEFAULT_BASE_URL, provider_url
 from corpus.visittypes import FOCUSED, INSPECTION
 from indexer.request import InvalidRequest, Problem
-from indexer.schema import parse_date
+from indexer.schema import displayed
 
 FIRST_IMPROVEMENTS = 3  # improvement items a timeline shows per letter
 
@@ -64,6 +65,10 @@ class LetterBrief:
         for name in ("date", "published"):
             record[name] = record[name].isoformat() if record[name] else None
         return record
+
+
+# A brief's fields read as they are stored (indexer.schema.displayed); its date and improvements are derived.
+BRIEF_FIELDS = tuple(f.name for f in dataclass_fields(LetterBrief) if f.name not in ("date", "improvements"))
 
 
 @dataclass
@@ -195,24 +200,11 @@ class Directory:
         """A letter's brief, read from its stored fields once."""
         found = self._briefs.get(docnum)
         if found is None:
-            stored = self._searcher.stored_fields(docnum)
-            shown = stored.get("display", {})
-            published = parse_date(shown.get("published"))
+            shown = displayed(self._searcher.stored_fields(docnum))
             found = self._briefs[docnum] = LetterBrief(
-                id=stored["id"],
-                title=shown.get("title"),
-                authority=shown.get("authority"),
-                visit_type=shown.get("visit_type"),
-                date=parse_date(shown.get("visit_start")) or published,
-                published=published,
-                inspectors=list(shown.get("inspectors") or []),
-                framework=shown.get("framework"),
-                judgements=dict(shown.get("judgements") or {}),
-                send_outcome=shown.get("send_outcome"),
-                priority_action=shown.get("priority_action"),
-                focus_areas=list(shown.get("focus_areas") or []),
-                improvements=list(shown.get("improvements") or [])[:FIRST_IMPROVEMENTS],
-                url=shown.get("url"),
+                **{name: shown[name] for name in BRIEF_FIELDS},
+                date=shown["visit_start"] or shown["published"],
+                improvements=shown["improvements"][:FIRST_IMPROVEMENTS],
             )
         return found
 

@@ -151,6 +151,20 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
+def displayed(stored: dict[str, Any]) -> dict[str, Any]:
+    """A letter's display fields as `document_for` stored them, read back: dates as dates, lists and the
+    judgements as fresh copies (what hits and the directory's briefs are made of)."""
+    shown = stored.get("display", {})
+    return {
+        "id": stored["id"],
+        **{name: shown.get(name) for name in ("title", "authority", "authority_code", "visit_type", "url",
+                                              "framework", "send_outcome", "priority_action")},
+        **{name: parse_date(shown.get(name)) for name in ("published", "visit_start", "visit_end")},
+        **{name: list(shown.get(name) or []) for name in ("inspectors", "focus_areas", "improvements")},
+        "judgements": dict(shown.get("judgements") or {}),
+    }
+
+
 def search_date(letter_fields: dict[str, Any]) -> date | None:
     """The date a letter is searched and sorted by: its visit's start, else its publication."""
     return parse_date(letter_fields.get("visit_start")) or parse_date(letter_fields.get("published"))

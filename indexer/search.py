@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
@@ -35,7 +36,7 @@ from indexer.directory import (
 from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
-from indexer.schema import SCHEMA, parse_date
+from indexer.schema import SCHEMA, displayed
 from indexer.scoring import every_score
 from indexer.snippets import (
     find_spans,
@@ -101,6 +102,10 @@ class Hit:
 
 
 _HIT_FIELDS = tuple(each.name for each in fields(Hit))
+
+
+# A hit's fields read as they are stored (indexer.schema.displayed); the rest come from the search.
+HIT_FIELDS = tuple(f.name for f in dataclass_fields(Hit) if f.name not in ("score", "snippet_text", "snippet_spans"))
 
 
 @dataclass
@@ -344,32 +349,14 @@ class LetterIndex:
             if accented is None:
                 accented = self._accented[docnum] = has_accents(text)
             spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary), accented=accented)
-        shown = stored.get("display", {})
         found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:
             found = item_snippet(stored.get("improvements", "").split("\n"),
                                  highlight_pattern(parsed.item_highlights, self._vocabulary))
         snippet_text, snippet_spans = found or make_snippet(text, spans)
-        return Hit(
-            id=stored["id"],
-            title=shown.get("title"),
-            authority=shown.get("authority"),
-            authority_code=shown.get("authority_code"),
-            visit_type=shown.get("visit_type"),
-            published=parse_date(shown.get("published")),
-            visit_start=parse_date(shown.get("visit_start")),
-            visit_end=parse_date(shown.get("visit_end")),
-            inspectors=list(shown.get("inspectors") or []),
-            url=shown.get("url"),
-            score=score,
-            snippet_text=snippet_text,
-            snippet_spans=snippet_spans,
-            framework=shown.get("framework"),
-            judgements=dict(shown.get("judgements") or {}),
-            send_outcome=shown.get("send_outcome"),
-            priority_action=shown.get("priority_action"),
-            focus_areas=list(shown.get("focus_areas") or []),
-        )
+        shown = displayed(stored)
+        return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text=snippet_text,
+                   snippet_spans=snippet_spans)
 
     # Did you mean --------------------------------------------------------------------------------
 
