@@ -5,7 +5,6 @@ One reindex runs at a time per data directory (a lock file); searchers are never
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from collections import Counter
@@ -19,6 +18,7 @@ from typing import Any, TextIO
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from corpus.locks import held_lock
 from corpus.store import LetterStore
 from indexer import generations
 from indexer.analysis import common_terms, printed_words
@@ -76,29 +76,12 @@ def _no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
 @contextmanager
 def reindex_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
     """Hold the reindex lock; raise ReindexBusy at once when another process has it (unless `wait`)."""
-    root = generations.index_root(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / LOCK_FILE
-    with open(path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ReindexBusy(
-                f"Another reindex of {data_dir} is running ({holder}); "
-                "wait for it to finish, or run this again with --wait."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    def busy(holder: str) -> ReindexBusy:
+        return ReindexBusy(f"Another reindex of {data_dir} is running ({holder}); "
+                           "wait for it to finish, or run this again with --wait.")
+
+    with held_lock(generations.index_root(data_dir) / LOCK_FILE, busy, wait):
+        yield
 
 
 def _writer(ix: Any, workers: int) -> Any:

@@ -5,8 +5,6 @@ Each run appends one line to update.log in the data directory; its exit status s
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from corpus.crawler import CrawlOptions, CrawlReport, crawl
 from corpus.crawlstate import CrawlLocked
+from corpus.locks import held_lock
 from corpus.store import LetterStore
 from indexer.build import ReindexBusy, ReindexSummary, reindex
 
@@ -90,26 +89,11 @@ def update_lock(data_dir: Path) -> Iterator[str | None]:
     The lock file holds the running update's process and start time, and is emptied when it ends: a note
     found on taking the lock is a run that never ended. The system releases the lock of a killed process.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise UpdateBusy(f"another update of {data_dir} is running ({holder})") from None
-        handle.seek(0)
-        unfinished = handle.read().strip() or None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-        handle.flush()
-        try:
-            yield unfinished
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    def busy(holder: str) -> UpdateBusy:
+        return UpdateBusy(f"another update of {data_dir} is running ({holder})")
+
+    with held_lock(data_dir / LOCK_FILE, busy) as unfinished:
+        yield unfinished
 
 
 def update(
