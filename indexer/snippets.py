@@ -38,8 +38,7 @@ _FOLD = {
     if len(base := "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))) == 1
 }
 _ACCENTED = re.compile("[" + "".join(_FOLD) + "]")
-# The patterns made for the vocabulary last used (an index's searches share it; a reindex brings another).
-_patterns: tuple[Any, dict[tuple[tuple[str, tuple[str, ...]], ...], re.Pattern[str] | None]] = (None, {})
+# Patterns are kept with the vocabulary they were made from (a reindex brings another), at most this many.
 MAX_PATTERNS = 512
 
 
@@ -47,14 +46,12 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
     """One pattern for all the highlights: each term as any printed word with its stem (`vocabulary.forms`),
     a phrase as its terms in a row, a prefix as the words starting so as printed; None when none can match.
     Phrases come first, so a phrase is marked as a whole rather than as its words."""
-    global _patterns
-    owner, patterns = _patterns
-    if owner is not vocabulary or len(patterns) >= MAX_PATTERNS:
-        patterns = {}
-        _patterns = (vocabulary, patterns)
+    patterns = vocabulary.patterns
+    if len(patterns) >= MAX_PATTERNS:
+        patterns.clear()
     key = tuple((h.kind, h.terms) for h in highlights)
     if key in patterns:
-        return patterns[key]
+        return patterns.get(key)  # (another thread may have emptied the table since)
     ordered = sorted(key, key=lambda item: (item[0] != "phrase", -len(item[1])))
     alternatives = []
     for kind, terms in ordered:

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corpus.atomic import write_atomic
 from indexer.analysis import term_for
@@ -66,6 +67,8 @@ class Vocabulary:
         self.counts = [count for _, _, count in rows]
         self._bigrams: dict[str, list[int]] | None = None
         self._forms: dict[str, list[str]] | None = None
+        # The snippets' patterns made of these words (indexer.snippets.highlight_pattern), by highlights.
+        self.patterns: dict[Any, Any] = {}
 
     @classmethod
     def load(cls, folder: Path) -> Vocabulary:
