@@ -50,8 +50,9 @@ def highlight_pattern(highlights: Iterable[Highlight], vocabulary: Any) -> re.Pa
     if len(patterns) >= MAX_PATTERNS:
         patterns.clear()
     key = tuple((h.kind, h.terms) for h in highlights)
-    if key in patterns:
-        return patterns.get(key)  # (another thread may have emptied the table since)
+    found = patterns.get(key, patterns)  # (the table itself stands for "not made yet")
+    if found is not patterns:
+        return found
     ordered = sorted(key, key=lambda item: (item[0] != "phrase", -len(item[1])))
     alternatives = []
     for kind, terms in ordered:
