@@ -65,18 +65,18 @@ def printed_words(tokens: Iterable[str]) -> set[str]:
     return found
 
 
-def analyse(text: str) -> tuple[dict[str, list[tuple[int, int, int]]], list[str]]:
-    """Each term of the text → its (position, start char, end char) occurrences; and the terms in order."""
-    occurrences: dict[str, list[tuple[int, int, int]]] = {}
+def analyse(text: str) -> tuple[dict[str, list[int]], list[str]]:
+    """Each term of the text → the positions it occurs at; and the terms in order."""
+    occurrences: dict[str, list[int]] = {}
     sequence: list[str] = []
-    for position, match in enumerate(WORD.finditer(text)):
-        term = term_for(match.group())
+    for position, word in enumerate(WORD.findall(text)):
+        term = term_for(word)
         sequence.append(term)
         found = occurrences.get(term)
         if found is None:
-            occurrences[term] = [(position, match.start(), match.end())]
+            occurrences[term] = [position]
         else:
-            found.append((position, match.start(), match.end()))
+            found.append(position)
     return occurrences, sequence
 
 

@@ -21,8 +21,9 @@ from indexer.facets import FACETS
 # instead of updating (a new facet needs no bump: SCHEMA below follows the registry). 4: the vocabulary of
 # printed words (indexer/vocabulary.py). 5: every facet of the registry (indexer/facets.py) a FacetText field,
 # the year too; the findings (judgements, focus areas, SEND outcome, priority action) as facets and the
-# improvement points as a field of their own. 6: word pairs keep their positions (indexer/phrases.py).
-SCHEMA_VERSION = 6
+# improvement points as a field of their own. 6: word pairs keep their positions (indexer/phrases.py). 7: the body
+# keeps positions only (snippets read the stored text).
+SCHEMA_VERSION = 7
 # What the build info records and searches check: the version and the registry's facets, so that adding a
 # facet (indexer/facets.py) rebuilds the index by itself.
 SCHEMA = f"{SCHEMA_VERSION}:" + hashlib.sha256(
@@ -40,10 +41,11 @@ def analysed(text: str) -> Any:
 
 
 class LetterText(fields.TEXT):
-    """Text analysed by `indexer.analysis`, with positions and character offsets (for snippets)."""
+    """Text analysed by `indexer.analysis`, with positions (for phrases); snippets find their matches in the
+    stored text, so no character offsets are kept."""
 
     def __init__(self, stored: bool = False) -> None:
-        super().__init__(analyzer=LetterAnalyzer(), phrase=True, chars=True, stored=stored)
+        super().__init__(analyzer=LetterAnalyzer(), phrase=True, stored=stored)
 
     def index(self, value: str, **kwargs: Any):
         encode = self.format.encode
@@ -108,7 +110,7 @@ class FacetText(fields.TEXT):
         text = "\n".join(value) if isinstance(value, list) else value
         encode = self.format.encode
         for term, places in analyse(text)[0].items():
-            yield term.encode("utf-8"), len(places), float(len(places)), encode([p for p, _, _ in places])
+            yield term.encode("utf-8"), len(places), float(len(places)), encode(places)
 
     def to_column_value(self, value: str | list[str]) -> bytes:
         return ("\n".join(value) if isinstance(value, list) else value).encode("utf-8")
