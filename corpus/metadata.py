@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from corpus import dates, people
-from corpus.findings import FOCUS_CUE, find_findings
+from corpus.findings import FOCUS_CUE, find_findings, opening
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
 from corpus.visittypes import (
@@ -137,7 +137,7 @@ def find_focus(text: str, visit_type: str | None = None) -> str | None:
     """What a visit looked at: the words after "Inspectors looked at the local authority's arrangements for"."""
     if visit_type in REPORTS:  # reports mention past visits' arrangements in passing: only a letter states its own
         return None
-    flat = " ".join(text[: _HEAD_CHARS * 2].replace("\ufffe", "-").split())
+    flat = opening(text)
     for cue in FOCUS_CUE.finditer(flat):
         found = _ARRANGEMENTS.match(flat, cue.end())
         if found:
