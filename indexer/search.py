@@ -39,6 +39,7 @@ from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filte
 from indexer.schema import SCHEMA, displayed
 from indexer.scoring import every_score
 from indexer.snippets import (
+    Match,
     find_spans,
     has_accents,
     highlight_pattern,
@@ -343,17 +344,19 @@ class LetterIndex:
     def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None) -> Hit:
         stored = searcher.stored_fields(docnum)
         text = stored.get("body", "")
-        spans: list[tuple[int, int]] = []
+        spans: list[Match] = []
+        patterns = None
         if parsed is not None and parsed.highlights:
             accented = self._accented.get(docnum)
             if accented is None:
                 accented = self._accented[docnum] = has_accents(text)
-            spans = match_spans(text, highlight_pattern(parsed.highlights, self._vocabulary), accented=accented)
+            patterns = highlight_pattern(parsed.highlights, self._vocabulary)
+            spans = match_spans(text, patterns, accented=accented)
         found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:
             found = item_snippet(stored.get("improvements", "").split("\n"),
                                  highlight_pattern(parsed.item_highlights, self._vocabulary))
-        snippet_text, snippet_spans = found or make_snippet(text, spans)
+        snippet_text, snippet_spans = found or make_snippet(text, spans, patterns)
         shown = displayed(stored)
         return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text=snippet_text,
                    snippet_spans=snippet_spans)

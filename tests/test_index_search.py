@@ -435,3 +435,16 @@ def test_snippets_are_complete_in_long_reports(tmp_path: Path) -> None:
     with LetterIndex.open(tmp_path) as index:
         hit = index.search("zeugma").hits[0]
     assert "zeugma" in marked(hit)
+
+
+def test_a_rare_word_is_marked_beside_a_common_one_with_thousands_of_matches(tmp_path: Path) -> None:
+    filler = "Practice was reviewed and practice improved. " * 1500  # 3 000 of "practice" before the rare word
+    report = letter("long-report", filler + "Finally the panel praised the zeugmatic practices.", title="A long report")
+    with LetterStore(tmp_path) as store:
+        store.save(report)
+    reindex(tmp_path, workers=1)
+    with LetterIndex.open(tmp_path) as index:
+        hit = index.search("practice zeugmatic").hits[0]
+        phrase_hit = index.search('"zeugmatic practices" practice').hits[0]
+    assert {"zeugmatic", "practices"} <= set(marked(hit))  # the common word too, where the rare one is
+    assert "zeugmatic practices" in marked(phrase_hit)
