@@ -266,8 +266,11 @@ def _incremental(
     if added or updated or deleted:
         # The words of the letters going out, from the text the index keeps of them.
         with ix.searcher() as searcher:
+            texts = searcher.reader().column_reader("text") if deleted or updated else []
             for letter_id in deleted + updated:
-                vocabulary.subtract(printed_words((searcher.document(id=letter_id) or {}).get("body", "").split()))
+                docnum = searcher.document_number(id=letter_id)
+                if docnum is not None:
+                    vocabulary.subtract(printed_words(texts[docnum].decode("utf-8").split()))
         _, words = _add_letters(
             ix, store, added + updated, workers, progress, vocabulary, deleted + updated, merge=True
         )

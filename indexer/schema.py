@@ -22,8 +22,8 @@ from indexer.facets import FACETS
 # printed words (indexer/vocabulary.py). 5: every facet of the registry (indexer/facets.py) a FacetText field,
 # the year too; the findings (judgements, focus areas, SEND outcome, priority action) as facets and the
 # improvement points as a field of their own. 6: word pairs keep their positions (indexer/phrases.py). 7: the body
-# keeps positions only (snippets read the stored text).
-SCHEMA_VERSION = 7
+# keeps positions only (snippets read the stored text). 8: the text is kept as UTF-8 in a column of its own.
+SCHEMA_VERSION = 8
 # What the build info records and searches check: the version and the registry's facets, so that adding a
 # facet (indexer/facets.py) rebuilds the index by itself.
 SCHEMA = f"{SCHEMA_VERSION}:" + hashlib.sha256(
@@ -42,10 +42,10 @@ def analysed(text: str) -> Any:
 
 class LetterText(fields.TEXT):
     """Text analysed by `indexer.analysis`, with positions (for phrases); snippets find their matches in the
-    stored text, so no character offsets are kept."""
+    text column, so no character offsets are kept."""
 
-    def __init__(self, stored: bool = False) -> None:
-        super().__init__(analyzer=LetterAnalyzer(), phrase=True, stored=stored)
+    def __init__(self) -> None:
+        super().__init__(analyzer=LetterAnalyzer(), phrase=True)
 
     def index(self, value: str, **kwargs: Any):
         encode = self.format.encode
@@ -131,7 +131,10 @@ def letter_schema(common: frozenset[str]) -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         sha256=fields.COLUMN(columns.VarBytesColumn()),
-        body=LetterText(stored=True),
+        body=LetterText(),
+        # The text as UTF-8, uncompressed: snippets read it for every hit shown, where a stored field would be
+        # decompressed and unpickled whole (measured: the largest cost of a search's page of hits).
+        text=fields.COLUMN(columns.VarBytesColumn()),
         pairs=WordPairs(common),
         **{facet.name: FacetText() for facet in FACETS},
         improvements=ItemText(),
@@ -181,6 +184,7 @@ def document_for(letter: Letter) -> dict[str, Any]:
         "id": letter.id,
         "sha256": letter.sha256.encode("ascii"),
         "body": letter.text or "",
+        "text": (letter.text or "").encode("utf-8"),
         "pairs": letter.text or "",
         "day": day.toordinal() if day else 0,
         "display": {

@@ -39,14 +39,13 @@ from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filte
 from indexer.schema import SCHEMA, displayed
 from indexer.scoring import every_score
 from indexer.snippets import (
-    Match,
     find_spans,
-    has_accents,
     highlight_pattern,
+    is_plain,
     item_snippet,
+    letter_matches,
     make_snippet,
     marked_html,
-    match_spans,
 )
 from indexer.vocabulary import VOCABULARY_FILE, Vocabulary
 
@@ -155,9 +154,10 @@ class LetterIndex:
         self._vocabulary = Vocabulary()
         self._vocabulary_file: tuple[int, int] | None = None  # (inode, mtime) of the file read
         self._directory: tuple[Any, Directory] | None = None  # (the searcher it was built from, it)
-        # Document number → whether its text has accented letters (indexer.snippets.has_accents), as
-        # found by the first search showing it from the live searcher: most have none, and fold quicker.
-        self._accented: dict[int, bool] = {}
+        self._texts: Any = None  # the live searcher's column of letters' texts (UTF-8)
+        # Document number → whether its text's letters are all ASCII (indexer.snippets.is_plain), as found by
+        # the first search showing it from the live searcher: most are, and are matched as bytes.
+        self._plain: dict[int, bool] = {}
 
     @classmethod
     def open(cls, data_dir: Path | str) -> LetterIndex:
@@ -212,7 +212,9 @@ class LetterIndex:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher, self._table, self._generation = searcher, table, generation
-            self._accented = {}
+            reader = searcher.reader()
+            self._texts = reader.column_reader("text") if reader.doc_count_all() else []  # (none when empty)
+            self._plain = {}
         self._refresh_vocabulary(generation)
         assert self._table is not None
         return self._searcher, self._table
@@ -343,15 +345,12 @@ class LetterIndex:
 
     def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None) -> Hit:
         stored = searcher.stored_fields(docnum)
-        text = stored.get("body", "")
-        spans: list[Match] = []
-        patterns = None
-        if parsed is not None and parsed.highlights:
-            accented = self._accented.get(docnum)
-            if accented is None:
-                accented = self._accented[docnum] = has_accents(text)
-            patterns = highlight_pattern(parsed.highlights, self._vocabulary)
-            spans = match_spans(text, patterns, accented=accented)
+        utf8 = self._texts[docnum]
+        plain = self._plain.get(docnum)
+        if plain is None:
+            plain = self._plain[docnum] = is_plain(utf8)
+        patterns = highlight_pattern(parsed.highlights, self._vocabulary) if parsed is not None else None
+        text, spans = letter_matches(utf8, patterns, plain)
         found = None
         if parsed is not None and parsed.item_highlights and not parsed.highlights:
             found = item_snippet(stored.get("improvements", "").split("\n"),
@@ -446,8 +445,8 @@ class LetterIndex:
             docnum = searcher.document_number(id=letter_id)
             if docnum is None:
                 return []
-            text = searcher.stored_fields(docnum).get("body", "")
             reader = searcher.reader()
+            text = self._texts[docnum].decode("utf-8")
             documents = max(1, reader.doc_count())
             weights = []
             for term, places in analyse(text)[0].items():

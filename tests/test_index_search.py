@@ -448,3 +448,24 @@ def test_a_rare_word_is_marked_beside_a_common_one_with_thousands_of_matches(tmp
         phrase_hit = index.search('"zeugmatic practices" practice').hits[0]
     assert {"zeugmatic", "practices"} <= set(marked(hit))  # the common word too, where the rare one is
     assert "zeugmatic practices" in marked(phrase_hit)
+
+
+def test_matches_after_curly_quotes_bullets_and_accents_are_marked_exactly(tmp_path: Path) -> None:
+    # Punctuation beyond ASCII before a match (most letters), and accented letters (a few): the marks must
+    # fall on the words, not a character or two beside them.
+    opening = "The council’s “offer” was clear — and “timely”. " * 40  # 200 characters of 3 bytes each
+    punctuated = letter("punctuated", opening + "The “front door” works — well.\n\n• Children’s services improved "
+                        "and the front door improved too.", title="Curly quotes")
+    accented = letter("accented", "Éamonn and Zoë met the team. The front door was praised by Máire.",
+                      title="Accents")
+    with LetterStore(tmp_path) as store:
+        store.save(punctuated)
+        store.save(accented)
+    reindex(tmp_path, workers=1)
+    with LetterIndex.open(tmp_path) as index:
+        phrase = {hit.id: marked(hit) for hit in index.search('"front door"').hits}
+        services = index.search("services").hits[0]
+        names = index.search("zoe maire").hits[0]
+    assert phrase == {"punctuated": ["front door", "front door"], "accented": ["front door"]}
+    assert marked(services) == ["services"]
+    assert marked(names) == ["Zoë", "Máire"]
