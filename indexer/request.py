@@ -132,7 +132,7 @@ def resolve_filters(typed: Mapping[str, Iterable[Any]], known: Known | None,
                                                   f"the limit is {MAX_FACET_VALUES}."))
             continue
         chosen: list[str] = []
-        holders = [] if facet.closed or known is None else list(known(name))
+        holders = [] if facet.closed or known is None or not values else list(known(name))
         for value in values:
             if len(value) > MAX_FACET_VALUE_CHARS:
                 found.append(Problem(facet.parameter, f"{facet.label}: a value of {len(value):,} characters "
