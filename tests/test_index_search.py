@@ -426,13 +426,19 @@ def test_get_and_more_like_this(index) -> None:
     assert index.more_like_this("no-such-letter") == []
 
 
+def index_of(data_dir: Path, *letters: Letter) -> LetterIndex:
+    """An index of just these letters."""
+    with LetterStore(data_dir) as store:
+        for item in letters:
+            store.save(item)
+    reindex(data_dir, workers=1)
+    return LetterIndex.open(data_dir)
+
+
 def test_snippets_are_complete_in_long_reports(tmp_path: Path) -> None:
     filler = "The report describes ordinary practice in some detail. " * 1200  # about 66 000 characters
     report = letter("long-report", filler + "At the very end the word zeugma appears.", title="A long report")
-    with LetterStore(tmp_path) as store:
-        store.save(report)
-    reindex(tmp_path, workers=1)
-    with LetterIndex.open(tmp_path) as index:
+    with index_of(tmp_path, report) as index:
         hit = index.search("zeugma").hits[0]
     assert "zeugma" in marked(hit)
 
@@ -440,10 +446,7 @@ def test_snippets_are_complete_in_long_reports(tmp_path: Path) -> None:
 def test_a_rare_word_is_marked_beside_a_common_one_with_thousands_of_matches(tmp_path: Path) -> None:
     filler = "Practice was reviewed and practice improved. " * 1500  # 3 000 of "practice" before the rare word
     report = letter("long-report", filler + "Finally the panel praised the zeugmatic practices.", title="A long report")
-    with LetterStore(tmp_path) as store:
-        store.save(report)
-    reindex(tmp_path, workers=1)
-    with LetterIndex.open(tmp_path) as index:
+    with index_of(tmp_path, report) as index:
         hit = index.search("practice zeugmatic").hits[0]
         phrase_hit = index.search('"zeugmatic practices" practice').hits[0]
     assert {"zeugmatic", "practices"} <= set(marked(hit))  # the common word too, where the rare one is
@@ -458,11 +461,7 @@ def test_matches_after_curly_quotes_bullets_and_accents_are_marked_exactly(tmp_p
                         "and the front door improved too.", title="Curly quotes")
     accented = letter("accented", "Éamonn and Zoë met the team. The front door was praised by Máire.",
                       title="Accents")
-    with LetterStore(tmp_path) as store:
-        store.save(punctuated)
-        store.save(accented)
-    reindex(tmp_path, workers=1)
-    with LetterIndex.open(tmp_path) as index:
+    with index_of(tmp_path, punctuated, accented) as index:
         phrase = {hit.id: marked(hit) for hit in index.search('"front door"').hits}
         services = index.search("services").hits[0]
         names = index.search("zoe maire").hits[0]
