@@ -27,7 +27,7 @@ CLIENTS = 8
 SECONDS = 20.0
 SERVER_THREADS = 1  # letters serve's default (webapp.cli.DEFAULT_THREADS)
 FALLBACK_SAMPLE = 2000
-MIX_SIZE = 3000  # more than the requests of one load run, so no search is repeated
+MIX_SIZE = 8000  # more than the requests of one load run, so no search is repeated
 BASELINE_SECONDS = 30.0
 # Targets (issue 10): requests/s, p95 in ms, and the web rate over the one-at-a-time in-process rate.
 TARGET_RPS = 100
@@ -283,7 +283,8 @@ def swap_under_load(server: Server, data_dir: Path, paths: list[str]) -> None:
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     while reindexing.poll() is None or not latencies:
-        found, failed = load(server.port, paths[len(latencies):], CLIENTS, 2.0)
+        start = len(latencies) % len(paths)  # on down the list, round again when it is done
+        found, failed = load(server.port, paths[start:] + paths[:start], CLIENTS, 2.0)
         latencies += found
         errors.update(failed)
     took = time.perf_counter() - started

@@ -532,15 +532,18 @@ def test_healthz_reports_letters_and_build_time(client, everything):
 
 # `letters serve` ---------------------------------------------------------------------------------
 
-def test_serve_answers_on_127_0_0_1_by_default(web_data_dir):
+@pytest.mark.parametrize("threads", [[], ["--threads", "3"]], ids=["one thread each", "three threads each"])
+def test_serve_answers_on_127_0_0_1_by_default(web_data_dir, threads):
     port = free_port()
     server = subprocess.Popen([str(LETTERS), "--data-dir", str(web_data_dir), "serve", "--port",
-                               str(port)], stdout=subprocess.PIPE, text=True)
+                               str(port), *threads], stdout=subprocess.PIPE, text=True)
     try:
         assert f"at http://127.0.0.1:{port}/" in server.stdout.readline()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
             assert json.load(answer)["letters"] == SAMPLE_COUNT + 1
             assert answer.headers["Server"].startswith("gunicorn")  # pre-fork workers, not a development server
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=permanence", timeout=30) as answer:
+            assert json.load(answer)["total"] > 0
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -16,7 +16,7 @@ from corpus.cli import data_dir, data_dir_option
 
 # A search holds its process's interpreter lock from start to end: a second thread of the process only
 # waits behind it, switching back and forth (measured: about a tenth more CPU per request, and fewer
-# requests a second); idle kept-alive connections wait in gunicorn's poller, not in a thread.
+# requests a second).
 DEFAULT_THREADS = 1
 
 
@@ -50,7 +50,12 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int, listening:
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": workers,
                 "threads": threads,
-                "worker_class": "gthread",
+                # One thread: gunicorn's sync workers take a connection only when free, so every request
+                # goes to a free process. A threaded worker also takes connections while busy and keeps
+                # them, queueing their requests behind its search while another process may be idle
+                # (measured, 8 clients: p95 130-160 ms against 60 ms). More threads: a poller holds the
+                # connections, for clients on slow networks.
+                "worker_class": "sync" if threads == 1 else "gthread",
                 # The app is imported once and forked: workers start at once and share its pages.
                 "preload_app": True,
                 "loglevel": "warning",
