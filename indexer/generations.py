@@ -6,6 +6,7 @@ A full rebuild writes a new generation and swaps CURRENT atomically; readers fol
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import pickle
 import shutil
@@ -13,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from corpus.atomic import write_atomic
 
@@ -42,10 +44,36 @@ class UnreadableIndex(Exception):
     """A generation whose pickled schema cannot be loaded: a class it names has moved or gone."""
 
 
+class _MappedFile(StructFile):
+    """An index file read through a memory map: a read at a place is a slice, with no system call (the reads
+    of a search were a tenth of its CPU and, beside a job syncing the disk, waited on it)."""
+
+    def __init__(self, file: Any, name: str) -> None:
+        super().__init__(file, name=name)
+        self._map = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def get(self, position: int, length: int) -> bytes:
+        return self._map[position : position + length]
+
+    def close(self) -> None:
+        self._map.close()
+        super().close()
+
+
+class _MappedStorage(FileStorage):
+    """A generation's folder whose files are read through memory maps (an empty one cannot be mapped)."""
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        file = open(self._fpath(name), "rb")  # noqa: SIM115 (closed with the StructFile)
+        if os.fstat(file.fileno()).st_size == 0:
+            return StructFile(file, name=name, **kwargs)
+        return _MappedFile(file, name)
+
+
 def open_index(generation: Path) -> Any:
     """The Whoosh index in a generation; UnreadableIndex when its schema names code that no longer imports."""
     try:
-        return whoosh_index.open_dir(str(generation))
+        return _MappedStorage(str(generation)).open_index()
     except (ImportError, AttributeError, pickle.UnpicklingError) as error:
         raise UnreadableIndex(f"its schema names code that no longer exists ({error})") from error
 
