@@ -178,7 +178,7 @@ def is_plain(utf8: bytes) -> bool:
 
 def has_accents(text: str) -> bool:
     """Whether the text has a letter that folds to another (é, İ): a text without one is folded by lower-casing
-    it alone. (Looking costs as long as lower-casing it, so a search asks once per letter.)"""
+    it alone."""
     return not text.isascii() and _ACCENTED.search(text) is not None
 
 
