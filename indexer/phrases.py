@@ -113,9 +113,10 @@ def phrase_frequencies(reader: Any, units: tuple[Unit, ...]) -> dict[int, int]:
 
     Each unit's positions in a letter are a number with bit p set for position p: lined up with the first
     unit's by a shift, the phrase's starts are an AND and its occurrences a count of bits, all in C however
-    often the words occur. Units are read rarest first, and later ones only in the blocks of letters left.
+    often the words occur. Units are read from the one in fewest letters, later ones only in the blocks of
+    letters left.
     """
-    ordered = sorted(units, key=lambda unit: reader.frequency(unit.fieldname, unit.term))
+    ordered = sorted(units, key=lambda unit: reader.doc_frequency(unit.fieldname, unit.term))
     if not ordered or reader.doc_frequency(ordered[0].fieldname, ordered[0].term) == 0:
         return {}
     first = ordered[0]
