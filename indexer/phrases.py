@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from indexer.analysis import pair_terms
+from indexer.schema import bitmap_of
 
 # Whoosh's BM25F defaults, so a phrase scores on the same scale as the words around it in a query.
 B, K1 = 0.75, 1.2
@@ -150,7 +151,7 @@ def _bitmaps(reader: Any, unit: Unit) -> Callable[[bytes], int]:
     if hasattr(format, "decode_bitmap"):  # word pairs (indexer.schema.PairPositions)
         return format.decode_bitmap
     # The body's positions, for a word no pair covers: a rarer word, with few positions.
-    return lambda value: sum(map((1).__lshift__, format.decode_positions(value)))
+    return lambda value: bitmap_of(format.decode_positions(value))
 
 
 def _blocks(reader: Any, unit: Unit, wanted: list[int] | None) -> Iterator[tuple[Any, Any]]:

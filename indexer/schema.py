@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -73,13 +74,13 @@ class PairPositions(fields.formats.Format):
     def encode(self, positions: list[int]) -> bytes:
         bitmap_size = positions[-1] // 8 + 1
         if bitmap_size <= BITMAP_SIZE_LIMIT * 4 * len(positions):
-            return sum(1 << position for position in positions).to_bytes(bitmap_size, "little") + b"\0"
+            return bitmap_of(positions).to_bytes(bitmap_size, "little") + b"\0"
         return array("I", positions).tobytes() + b"\1"
 
     def decode_bitmap(self, value: bytes) -> int:
         """The positions as a number with bit p set for position p."""
         if value[-1]:
-            return sum(map((1).__lshift__, array("I", value[:-1])))
+            return bitmap_of(array("I", value[:-1]))
         return int.from_bytes(value, "little")
 
     def decode_positions(self, value: bytes) -> list[int]:
@@ -93,6 +94,14 @@ class PairPositions(fields.formats.Format):
 
     def decode_weight(self, value: bytes) -> float:
         return float(self.decode_frequency(value))
+
+
+def bitmap_of(positions: Iterable[int]) -> int:
+    """The number with bit p set for each position p."""
+    bitmap = 0
+    for position in positions:
+        bitmap |= 1 << position
+    return bitmap
 
 
 class WordPairs(fields.FieldType):
