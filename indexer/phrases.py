@@ -6,7 +6,7 @@ A phrase of common words reads a few pairs' short position lists, never the body
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from math import log
@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from indexer.analysis import pair_terms
+from indexer.schema import bitmap_of
 
 # Whoosh's BM25F defaults, so a phrase scores on the same scale as the words around it in a query.
 B, K1 = 0.75, 1.2
@@ -91,7 +92,7 @@ class TermsInARow(wq.Query):
         """The documents of one segment's searcher that have the phrase, in order, and their scores.
         `lengths`: the body's length of each of the segment's documents, when known (else read one by one)."""
         reader = searcher.reader()
-        found = phrase_starts(reader, self.units)
+        found = phrase_frequencies(reader, self.units)
         documents = sorted(found)
         if not documents:
             return [], []
@@ -104,44 +105,53 @@ class TermsInARow(wq.Query):
             lengths = {docnum: reader.doc_field_length(docnum, "body", 1) for docnum in documents}
         boost = self.boost
         return documents, [
-            boost * bm25(idf, len(found[docnum]), lengths[docnum], average, B, K1) for docnum in documents
+            boost * bm25(idf, found[docnum], lengths[docnum], average, B, K1) for docnum in documents
         ]
 
 
-def phrase_starts(reader: Any, units: tuple[Unit, ...]) -> dict[int, set[int]]:
-    """Segment document number → the positions where the phrase starts, for the documents that have it.
+def phrase_frequencies(reader: Any, units: tuple[Unit, ...]) -> dict[int, int]:
+    """Segment document number → how many times the phrase occurs in it, for the documents that have it.
 
-    (Written for a phrase found in nearly every letter: each step per letter is one call in C.)
+    Each unit's positions in a letter are a number with bit p set for position p: lined up with the first
+    unit's by a shift, the phrase's starts are an AND and its occurrences a count of bits, all in C however
+    often the words occur. Units are read from the one in fewest letters, later ones only in the blocks of
+    letters left.
     """
     ordered = sorted(units, key=lambda unit: reader.doc_frequency(unit.fieldname, unit.term))
     if not ordered or reader.doc_frequency(ordered[0].fieldname, ordered[0].term) == 0:
         return {}
     first = ordered[0]
-    decode = reader.schema[first.fieldname].format.decode_positions
-    starts: dict[int, set[int]] = {}
+    # Bitmaps in the first unit's positions; a unit at offset 0 keeps every start at 0 or after.
+    starts: dict[int, int] = {}
     for ids, values in _blocks(reader, first, None):
-        if first.offset:
-            shift = first.offset.__rsub__  # position → position - offset
-            starts.update(zip(ids, (set(map(shift, decode(value))) for value in values), strict=True))
-        else:
-            starts.update(zip(ids, map(set, map(decode, values)), strict=True))
+        starts.update(zip(ids, map(_bitmaps(reader, first), values), strict=True))
     deleted = reader.deleted_docs_set
     for docnum in deleted.intersection(starts) if deleted else ():
         del starts[docnum]
     for unit in ordered[1:]:
         if not starts:
-            break
-        decode = reader.schema[unit.fieldname].format.decode_positions
-        shift = unit.offset.__rsub__
-        kept: dict[int, set[int]] = {}
-        for ids, values in _blocks(reader, unit, sorted(starts)):
+            return {}
+        bitmap = _bitmaps(reader, unit)
+        shift = unit.offset - first.offset
+        kept: dict[int, int] = {}
+        for ids, values in _blocks(reader, unit, list(starts)):  # (the keys are in order: added in order)
             for docnum, wanted, value in zip(ids, map(starts.get, ids), values, strict=True):
                 if wanted is not None:
-                    found = wanted.intersection(map(shift, decode(value)) if unit.offset else decode(value))
+                    there = bitmap(value)
+                    found = wanted & (there >> shift if shift >= 0 else there << -shift)
                     if found:
                         kept[docnum] = found
         starts = kept
-    return starts
+    return {docnum: found.bit_count() for docnum, found in starts.items()}
+
+
+def _bitmaps(reader: Any, unit: Unit) -> Callable[[bytes], int]:
+    """A function reading one of a unit's posting values as a bitmap of its positions."""
+    format = reader.schema[unit.fieldname].format
+    if hasattr(format, "decode_bitmap"):  # word pairs (indexer.schema.PairPositions)
+        return format.decode_bitmap
+    # The body's positions, for a word no pair covers: a rarer word, with few positions.
+    return lambda value: bitmap_of(format.decode_positions(value))
 
 
 def _blocks(reader: Any, unit: Unit, wanted: list[int] | None) -> Iterator[tuple[Any, Any]]:

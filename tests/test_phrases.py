@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.importer import import_paths
+from corpus.letters import Letter
 from corpus.store import LetterStore
 from indexer import LetterIndex
 from indexer.analysis import query_terms
@@ -80,3 +81,33 @@ def test_phrase_hits_are_exactly_the_letters_with_the_words_in_a_row(
                 assert all(tuple(query_terms(mark)) == terms for mark in marked), (phrase, marked)
                 checked_snippets += 1
         assert checked_snippets >= PHRASES
+
+
+def test_a_phrase_said_more_often_scores_higher_whether_its_pairs_are_rare_or_frequent(tmp_path: Path) -> None:
+    # Letters of one length saying "as well as that" 1 to 60 times: a pair said once or twice is kept as a
+    # list of positions, one said 20 or 60 times as a bitmap (indexer.schema.PairPositions); both are counted.
+    filler = ["the", "review", "of", "plans", "for", "children", "found", "managers", "checked", "records"]
+    phrase, decoy_words = "as well as that", "as well managers as that"
+    length = 2000
+
+    def text_saying(times: int, decoy: bool = False) -> str:
+        words = [filler[i % len(filler)] for i in range(length - 4 * times)]
+        for place in range(times):
+            at = (place + 1) * len(words) // (times + 1)
+            words[at:at] = phrase.split()
+        if decoy:  # the words, never in a row
+            words[100:100] = decoy_words.split()
+        return " ".join(words)
+
+    data_dir = tmp_path / "data"
+    with LetterStore(data_dir) as store:
+        for times in (1, 2, 20, 60):
+            store.save(Letter(id=f"said-{times}", text=text_saying(times), source=f"test:{times}",
+                              sha256=f"said-{times}"))
+        store.save(Letter(id="never-said", text=text_saying(0, decoy=True), source="test:0", sha256="never-said"))
+    reindex(data_dir, workers=1)
+    with LetterIndex.open(data_dir) as index:
+        results = index.search(f'"{phrase}"')
+        assert [hit.id for hit in results.hits] == ["said-60", "said-20", "said-2", "said-1"]
+        assert results.total == 4
+        assert index.search(f'"{decoy_words}"').total == 1
