@@ -40,6 +40,20 @@ def current_generation(data_dir: Path | str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def live_stamp(data_dir: Path | str, generation: Path) -> tuple[int, ...] | None:
+    """What a change to the live index changes, in two stats: CURRENT's identity (a rebuild replaces it) and
+    `generation`'s folder's modification time (a commit or a new vocabulary adds files to it). None while
+    the folder changed in the last two seconds, as some file systems keep times to the second."""
+    try:
+        current = (index_root(data_dir) / CURRENT).stat()
+        changed = generation.stat().st_mtime_ns
+    except OSError:
+        return None
+    if time.time_ns() - changed < 2_000_000_000:
+        return None
+    return current.st_ino, current.st_mtime_ns, current.st_size, changed
+
+
 class UnreadableIndex(Exception):
     """A generation whose pickled schema cannot be loaded: a class it names has moved or gone."""
 

@@ -149,6 +149,7 @@ class LetterIndex:
         self.data_dir = Path(data_dir).expanduser().resolve()
         self._lock = threading.RLock()
         self._generation: Path | None = None
+        self._stamp: tuple[int, ...] | None = None  # generations.live_stamp when the searcher was last checked
         self._searcher: Any = None
         self._table: FacetTable | None = None
         self._vocabulary = Vocabulary()
@@ -187,6 +188,15 @@ class LetterIndex:
     # The live searcher ---------------------------------------------------------------------------
 
     def _current(self, reopen: bool = False) -> tuple[Any, FacetTable]:
+        # Every search asks: two stats say nothing changed, where reading CURRENT and listing the generation's
+        # files (Whoosh's up_to_date) took a tenth of a quick search's time.
+        if not reopen and self._searcher is not None and self._stamp is not None:
+            assert self._generation is not None and self._table is not None
+            if generations.live_stamp(self.data_dir, self._generation) == self._stamp:
+                return self._searcher, self._table
+        stamp = self._stamp = None
+        if self._generation is not None:
+            stamp = generations.live_stamp(self.data_dir, self._generation)  # before looking, so a change after shows
         generation = generations.current_generation(self.data_dir)
         if generation is None:
             raise IndexMissing(f"There is no index in {self.data_dir}: run `letters reindex` first.")
@@ -216,6 +226,8 @@ class LetterIndex:
             self._texts = reader.column_reader("text") if reader.doc_count_all() else []  # (none when empty)
             self._plain = {}
         self._refresh_vocabulary(generation)
+        if generation == self._generation and stamp is not None:
+            self._stamp = stamp
         assert self._table is not None
         return self._searcher, self._table
 

@@ -9,10 +9,12 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -27,6 +29,7 @@ from corpus.findings import JUDGEMENTS
 from corpus.letters import Found, Letter
 from corpus.store import LetterStore
 from indexer import LetterIndex
+from indexer.generations import current_generation
 from letters.cli import main
 from webapp import create_app
 from webapp.text import letter_html
@@ -570,6 +573,27 @@ def test_a_running_site_follows_a_reindex(tmp_path):
     letters(data_dir, "reindex")
     assert client.get("/healthz").get_json()["letters"] == 30
     assert shown_total(soup_of(client.get("/"))) == 30
+
+
+def test_a_site_running_for_long_follows_a_reindex_into_the_same_index(tmp_path):
+    # Searches check for changes with two stats; an index last changed an hour ago must still show one made now.
+    data_dir = tmp_path / "data"
+    letters(data_dir, "sample", "--count", "20")
+    letters(data_dir, "reindex")
+    generation = current_generation(data_dir)
+
+    def changed_hours_ago(hours: int) -> None:
+        then = time.time_ns() - hours * 3600 * 10**9
+        os.utime(generation, ns=(then, then))
+
+    changed_hours_ago(2)
+    client = create_app(data_dir, {"TESTING": True}).test_client()
+    assert [client.get("/healthz").get_json()["letters"] for _ in range(3)] == [20, 20, 20]
+    letters(data_dir, "sample", "--count", "30")
+    letters(data_dir, "reindex")
+    assert current_generation(data_dir) == generation  # added to the live index, not rebuilt
+    changed_hours_ago(1)  # and the next search comes long after
+    assert client.get("/healthz").get_json()["letters"] == 30
 
 
 def test_a_letter_without_a_title_never_shows_its_id_as_one(tmp_path):
