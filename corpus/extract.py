@@ -593,14 +593,40 @@ class _HyphenJudge:
     """
 
     _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
+    # A word starting here, not the rest of one that started earlier ("decision-making" holds no word "making").
+    _WORD_HERE = re.compile(r"(?<![\w’'])(?<![\w’']-)" + _WORD.pattern)
     _AROUND = re.compile(r"([\w’'-]*)\ufffe([\w’'-]*)")
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     @cached_property
-    def words(self) -> set[str]:
+    def _lowered(self) -> str | None:
+        """The text lower-cased letter by letter, so that a word's place in it is its place in the text; None where
+        lower-casing is not that ("İ" becomes two characters, a final "Σ" another letter than the others)."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) and "Σ" not in self.text else None
+
+    @cached_property
+    def _words(self) -> set[str]:
         return set(map(str.lower, self._WORD.findall(self.text)))
+
+    def _has_word(self, word: str) -> bool:
+        """Whether the text spells `word` (lower case) as a whole word of its own.
+
+        Only the few words a line break split are asked about: looking each up costs far less than listing
+        every word of the text.
+        """
+        lowered = self._lowered
+        if lowered is None:
+            return word in self._words
+        start = lowered.find(word)
+        while start >= 0:
+            found = self._WORD_HERE.match(lowered, start)
+            if found and found.end() == start + len(word):
+                return True
+            start = lowered.find(word, start + 1)
+        return False
 
     def resolve(self, paragraph: str) -> str:
         return self._AROUND.sub(self._decide, paragraph) if SOFT_HYPHEN in paragraph else paragraph
@@ -614,7 +640,7 @@ class _HyphenJudge:
         if "-" in before or not head.isalpha() or not tail[:1].islower():
             return f"{before}-{after}"
         whole = (head + tail).lower()
-        if whole in self.words and f"{head}-{tail}".lower() not in self.words:
+        if self._has_word(whole) and not self._has_word(f"{head}-{tail}".lower()):
             return before + after
         return f"{before}-{after}"
 
