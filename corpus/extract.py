@@ -5,6 +5,7 @@ Owns the shape of that text (paragraphs, bullets, header lines), which metadata 
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import itertools
 import re
@@ -172,16 +173,22 @@ def _pdf_text(document: Document) -> str:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:
+    # pdfium's own calls: pypdfium2's page objects (a finalizer and weak references each) cost more than a
+    # short page's text. They fail as pypdfium2's would, with its words.
     try:
-        page = pdf[index]
+        page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+        if not page:
+            raise pdfium.PdfiumError("Failed to load page.")
         try:
-            textpage = page.get_textpage()
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise pdfium.PdfiumError("Failed to load text page.")
             try:
                 return _page_lines(textpage, index)
             finally:
-                textpage.close()
+                pdfium_c.FPDFText_ClosePage(textpage)
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(page)
     except pdfium.PdfiumError as error:
         reason = _pdfium_reason(error)
         raise ExtractionError(f"{name} is a damaged PDF: page {index + 1} cannot be read ({reason})") from error
@@ -230,10 +237,33 @@ _CHARACTER_CALLS = tuple(
 )
 
 
-def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
+def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE) -> tuple[str, int]:
+    """The page's text as pdfium gives it (PdfTextPage.get_text_range's), and how many characters pdfium counts.
+
+    Text may leave out a character pdfium counts or add one it does not; characters left out at either end
+    are not asked for, as pdfium would read beyond them (pypdfium2 issue 261).
+    """
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count == -1:
+        raise pdfium.PdfiumError("Failed to get character count.")
+    first, last = 0, count - 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+        first += 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return "", count
+    text_first = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)
+    text_last = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last)
+    buffer = (ctypes.c_ushort * (text_last + 2 - text_first))()  # room for the closing NUL
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", errors="ignore"), count
+
+
+def _page_lines(textpage: pdfium_c.FPDF_TEXTPAGE, page: int) -> list[_Line]:
     """The page's lines as pdfium orders them, measured from a few characters each (fast: not every one)."""
-    text = textpage.get_text_range()
-    aligned = len(text) == textpage.count_chars()
+    text, count = _page_text(textpage)
+    aligned = len(text) == count
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     loose = pdfium_c.FS_RECTF()
@@ -241,7 +271,6 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
     left_place, right_place, bottom_place, top_place = map(ctypes.byref, (left, right, bottom, top))
     x_place, y_place, loose_place = ctypes.byref(x), ctypes.byref(y), ctypes.byref(loose)
     get_box, get_origin, get_loose_box, get_weight, to_char_index = _CHARACTER_CALLS
-    handle = textpage.raw
 
     lines = []
     position = 0
@@ -261,20 +290,20 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
         if not stripped[0].isalpha():
             letter = next((first + i for i, ch in enumerate(stripped) if ch.isalpha()), first)
         if not aligned:
-            first, last, word_end, letter = (to_char_index(handle, i) for i in (first, last, word_end, letter))
-        get_box(handle, first, left_place, right_place, bottom_place, top_place)
+            first, last, word_end, letter = (to_char_index(textpage, i) for i in (first, last, word_end, letter))
+        get_box(textpage, first, left_place, right_place, bottom_place, top_place)
         first_left = left.value
-        get_box(handle, word_end, left_place, right_place, bottom_place, top_place)
+        get_box(textpage, word_end, left_place, right_place, bottom_place, top_place)
         word_right = right.value
         if last != word_end:
-            get_box(handle, last, left_place, right_place, bottom_place, top_place)
+            get_box(textpage, last, left_place, right_place, bottom_place, top_place)
         line_right = right.value
-        get_origin(handle, letter, x_place, y_place)
+        get_origin(textpage, letter, x_place, y_place)
         top_baseline = y.value
-        get_origin(handle, last, x_place, y_place)
+        get_origin(textpage, last, x_place, y_place)
         # The loose box spans the font's ascent to descent: a size that survives text matrices scaling a
         # 1-point font, where pdfium's font size says 1 for every line.
-        get_loose_box(handle, letter, loose_place)
+        get_loose_box(textpage, letter, loose_place)
         lines.append(
             _Line(
                 text=clean,
@@ -284,7 +313,7 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
                 top_baseline=top_baseline,
                 bottom_baseline=y.value,
                 size=loose.top - loose.bottom,
-                bold=get_weight(handle, letter) >= 600,
+                bold=get_weight(textpage, letter) >= 600,
                 first_word_width=word_right - first_left,
             )
         )

@@ -286,6 +286,14 @@ def test_truncated_pdf_gives_an_extraction_error_naming_the_file() -> None:
         extract_text(Document(whole[: len(whole) // 2], "half.pdf"))
 
 
+def test_a_page_the_pdf_counts_but_lacks_gives_an_extraction_error_naming_the_file_and_page() -> None:
+    whole = make_pdf([layout(BODY), layout(BODY)])
+    assert b"/Count 2" in whole
+    with pytest.raises(ExtractionError) as caught:
+        extract_text(Document(whole.replace(b"/Count 2", b"/Count 3", 1), "short.pdf"))
+    assert str(caught.value) == "short.pdf is a damaged PDF: page 3 cannot be read (Failed to load page.)"
+
+
 def test_empty_file_and_pdf_without_text_give_extraction_errors() -> None:
     with pytest.raises(ExtractionError, match=r"^nothing\.pdf is not a PDF: the file is empty"):
         extract_text(Document(b"", "nothing.pdf"))
