@@ -425,29 +425,34 @@ _TRAILING_PAGE_NUMBER = re.compile(r"\s*\b(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d
 
 def _furniture_key(text: str) -> str:
     """A running header or footer's text without the page number that changes from page to page."""
-    text = _TRAILING_PAGE_NUMBER.sub("", text)
+    if text[-1:].isdecimal() or text.endswith("\n"):  # where a page number can end it (\d, then $)
+        text = _TRAILING_PAGE_NUMBER.sub("", text)
     return text.strip().lower()
 
 
 def _edge_lines(lines: list[_Line], depth: int = 3) -> list[int]:
     """Indexes of the lines printed highest and lowest on a page, where headers and footers sit."""
-    order = sorted(range(len(lines)), key=lambda i: -lines[i].top_baseline)
+    order = sorted(range(len(lines)), key=[-line.top_baseline for line in lines].__getitem__)
     return order[:depth] + order[-depth:] if len(order) > 2 * depth else order
 
 
 def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers, repeated running headers/footers and copyright lines."""
     edge_lines = [_edge_lines(lines) for lines in pages]
+    # Each edge line's key, made once for counting and for dropping.
+    edge_keys = [
+        {i: _furniture_key(lines[i].text) for i in edge_indexes}
+        for lines, edge_indexes in zip(pages, edge_lines, strict=True)
+    ]
     seen: Counter[str] = Counter()
-    for lines, edge_indexes in zip(pages[1:], edge_lines[1:], strict=True):
-        keys = {_furniture_key(lines[i].text) for i in edge_indexes}
-        seen.update(key for key in keys if key)
+    for keys in edge_keys[1:]:
+        seen.update(key for key in set(keys.values()) if key)
     enough = max(2, round(0.4 * (len(pages) - 1)))
     running = {key for key, count in seen.items() if count >= enough}
 
     cleaned = []
-    for page, (lines, edge_indexes) in enumerate(zip(pages, edge_lines, strict=True)):
-        edges = set(edge_indexes)
+    for page, (lines, edge_indexes, keys) in enumerate(zip(pages, edge_lines, edge_keys, strict=True)):
+        edges = keys.keys()
         top_of_first_page = set(edge_indexes[:3]) if page == 0 else set()
         back_page_from = next((line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None)
         kept = []
@@ -459,7 +464,7 @@ def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
                 continue
             if _PAGE_NUMBER.match(text) and (index in edges or text == str(page + 1)):
                 continue
-            if index in edges and index not in top_of_first_page and _furniture_key(text) in running:
+            if index in edges and index not in top_of_first_page and keys[index] in running:
                 continue
             kept.append(line)
         cleaned.append(kept)
