@@ -79,6 +79,19 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+# Characters that re's IGNORECASE takes for an ASCII letter and str.lower() does not turn into it ("ſ" is an "s").
+_OTHER_CASES = "İıſ"
+
+
+def _may_say(text: str, words: tuple[str, ...]) -> bool:
+    """False where a case-insensitive pattern that needs one of these words (lower-case ASCII letters) cannot
+    match: a quick look that spares the slow search of most paragraphs."""
+    lowered = text.lower()
+    return any(word in lowered for word in words) or (
+        not text.isascii() and any(character in text for character in _OTHER_CASES)
+    )
+
+
 @lru_cache(maxsize=4)
 def opening(text: str) -> str:
     """A letter's first 8 000 characters as one line, hyphens of broken lines restored: where its focus clause
@@ -223,6 +236,7 @@ _SIF_OVERALL = re.compile(
     re.IGNORECASE,
 )
 _BOARD = r"(?:(?:local\s+)?safeguarding\s+children\s+board(?:\s+\(\w+\))?|lscb)"
+_BOARD_WORDS = ("board", "lscb")  # one of them is in every match of _BOARD
 # The LSCB review's own judgement, a statement of its own (not a sentence that mentions the board in passing).
 _LSCB = re.compile(
     r"^(?:the\s+judgement\s+for\s+)?(?:the\s+)?(?:effectiveness\s+of\s+the\s+)?(?:(?-i:[A-Z])[\w’'&-]*\s+){0,4}"
@@ -259,6 +273,8 @@ def _lscb(paragraphs: list[_Paragraph]) -> str | None:
     """The board's grade where every statement of it agrees; a heading line or the head of the review."""
     grades = set()
     for index, paragraph in enumerate(paragraphs):
+        if not _may_say(paragraph.text, _BOARD_WORDS):
+            continue
         words = _flat(paragraph.text)
         if len(words) > 300 or words.lower().startswith(("an lscb", "a local safeguarding")):
             continue
@@ -343,6 +359,8 @@ def _priority_action(paragraphs: list[_Paragraph]) -> bool:
             following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
             return not _NO_PRIORITY.search(following)
     for paragraph in paragraphs:
+        if not _may_say(paragraph.text, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
+            continue
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
             return True
     return False
