@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from bs4 import BeautifulSoup
 
+from corpus.casing import lowered
 from corpus.documents import Document
 
 
@@ -636,10 +637,7 @@ class _HyphenJudge:
 
     @cached_property
     def _lowered(self) -> str | None:
-        """The text lower-cased letter by letter, so that a word's place in it is its place in the text; None where
-        lower-casing is not that ("İ" becomes two characters, a final "Σ" another letter than the others)."""
-        lowered = self.text.lower()
-        return lowered if len(lowered) == len(self.text) and "Σ" not in self.text else None
+        return lowered(self.text)
 
     @cached_property
     def _words(self) -> set[str]:
@@ -651,15 +649,15 @@ class _HyphenJudge:
         Only the few words a line break split are asked about: looking each up costs far less than listing
         every word of the text.
         """
-        lowered = self._lowered
-        if lowered is None:
+        text = self._lowered
+        if text is None:
             return word in self._words
-        start = lowered.find(word)
+        start = text.find(word)
         while start >= 0:
-            found = self._WORD_HERE.match(lowered, start)
+            found = self._WORD_HERE.match(text, start)
             if found and found.end() == start + len(word):
                 return True
-            start = lowered.find(word, start + 1)
+            start = text.find(word, start + 1)
         return False
 
     def resolve(self, paragraph: str) -> str:

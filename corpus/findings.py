@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from corpus.casing import lowered
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -79,17 +80,11 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-# Characters that re's IGNORECASE takes for an ASCII letter and str.lower() does not turn into it ("ſ" is an "s").
-_OTHER_CASES = "İıſ"
-
-
 def _may_say(text: str, words: tuple[str, ...]) -> bool:
-    """False where a case-insensitive pattern that needs one of these words (lower-case ASCII letters) cannot
-    match: a quick look that spares the slow search of most paragraphs."""
-    lowered = text.lower()
-    return any(word in lowered for word in words) or (
-        not text.isascii() and any(character in text for character in _OTHER_CASES)
-    )
+    """False where a case-insensitive pattern that needs one of these (lower-case) words cannot match: a quick
+    look that spares the slow search of most paragraphs."""
+    lower = lowered(text)
+    return lower is None or any(word in lower for word in words)
 
 
 @lru_cache(maxsize=4)

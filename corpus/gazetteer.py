@@ -13,6 +13,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from corpus.casing import lowered
+
 DATA_FILE = Path(__file__).with_name("data") / "authorities.csv"
 
 
@@ -141,6 +143,8 @@ _SUBJECT = re.compile(
     r"annual engagement meeting (?:with|for)|progress (?:made )?in)\s+(.{3,180})",
     re.IGNORECASE | re.DOTALL,
 )
+# The same (its pattern is in lower case) for a lower-cased copy: ignoring case, re tries each letter several ways.
+_LOWER_SUBJECT = re.compile(_SUBJECT.pattern, re.DOTALL)
 # The capture ends where the name must have ended.
 _SUBJECT_END = re.compile(
     r"children[’']?s (?:social care )?services|local area partnership|\.\s|\n\s*\n|inspection dates?",
@@ -188,6 +192,14 @@ def _without_ofsted_address(text: str) -> str:
     return _OFSTED_ADDRESS.sub("\n", text) if _OFSTED_POSTCODE.search(text) else text
 
 
+def _subjects(head: str) -> list[re.Match[str]]:
+    """Every match of _SUBJECT in the head, found in its lower-cased copy where there is one."""
+    lower = lowered(head)
+    if lower is None:
+        return list(_SUBJECT.finditer(head))
+    return [_SUBJECT.match(head, found.start()) for found in _LOWER_SUBJECT.finditer(lower)]
+
+
 def find_authority(text: str, on: date | None = None) -> Authority | None:
     """The authority a letter or report is about, not the first one it happens to mention.
 
@@ -199,7 +211,7 @@ def find_authority(text: str, on: date | None = None) -> Authority | None:
     former county's name).
     """
     head = _without_ofsted_address(text[:_HEAD_CHARS])
-    subjects = list(_SUBJECT.finditer(head))
+    subjects = _subjects(head)
     # The title: a capitalised line of its own, not a sentence that wraps at "inspection of".
     title = next(
         (m for m in subjects if m.group(0)[0].isupper() and not head[: m.start()].split("\n")[-1].strip()), None
