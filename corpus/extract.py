@@ -104,6 +104,22 @@ _ADDRESS_STRONG = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def _may_be_address(line: str) -> bool:
+    """False for a line _ADDRESS_STRONG cannot match, told quickly: a page's long lines need not try it.
+
+    Its lines are at most 38 characters (a newline included) but four: "Piccadilly Gate …", a phone number
+    ("Direct T: 0300 …", ending in a digit or space), an e-mail address ("@") and a web address ("www", "http").
+    """
+    return (
+        len(line) <= 40
+        or "@" in line
+        or line[:1] in "pPwWhH"
+        or (line[:1] in "dDtTfFmM" and (line[-1:].isdecimal() or line[-1:] in " \n"))
+    )
+
+
 _ADDRESS_WEAK = re.compile(r"^(?:(?:\d+ |[,.] ?)?ofsted|manchester|london|nottingham|[\d ]{3,})$", re.IGNORECASE)
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
@@ -402,7 +418,7 @@ def _paragraphs(lines: list[_Line], header_end: int, line_ratio: float, margin: 
 
 def _without_address(lines: list[_Line]) -> list[_Line]:
     keys = [line.text for line in lines]
-    removed = [bool(_ADDRESS_STRONG.match(key)) for key in keys]
+    removed = [_may_be_address(key) and bool(_ADDRESS_STRONG.match(key)) for key in keys]
     # A block headed "Ofsted" is the office's address down to its phone, e-mail or web lines.
     for start, key in enumerate(keys if "Ofsted" in keys else ()):
         if key == "Ofsted":
