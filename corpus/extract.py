@@ -646,7 +646,7 @@ class _HyphenJudge:
     _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
     # A word starting here, not the rest of one that started earlier ("decision-making" holds no word "making").
     _WORD_HERE = re.compile(r"(?<![\w’'])(?<![\w’']-)" + _WORD.pattern)
-    _AROUND = re.compile(r"([\w’'-]*)\ufffe([\w’'-]*)")
+    _WORD_CHARACTER = re.compile(r"[\w’'-]")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -677,10 +677,26 @@ class _HyphenJudge:
         return False
 
     def resolve(self, paragraph: str) -> str:
-        return self._AROUND.sub(self._decide, paragraph) if SOFT_HYPHEN in paragraph else paragraph
+        """The paragraph with each line-break hyphen decided from the word characters on either side of it.
 
-    def _decide(self, match: re.Match[str]) -> str:
-        before, after = match.group(1), match.group(2)
+        Walks out from each mark: a pattern for the characters around it would try every position of the
+        paragraph, and backtrack over every word, to find the few marks.
+        """
+        pieces = []
+        done = 0  # the paragraph is copied up to here; a word decided before ends here
+        mark = paragraph.find(SOFT_HYPHEN)
+        while mark >= 0:
+            start, end = mark, mark + 1
+            while start > done and self._WORD_CHARACTER.match(paragraph, start - 1):
+                start -= 1
+            while self._WORD_CHARACTER.match(paragraph, end):
+                end += 1
+            pieces += (paragraph[done:start], self._decide(paragraph[start:mark], paragraph[mark + 1 : end]))
+            done = end
+            mark = paragraph.find(SOFT_HYPHEN, done)
+        return "".join(pieces) + paragraph[done:] if pieces else paragraph
+
+    def _decide(self, before: str, after: str) -> str:
         head = before.rsplit("-", 1)[-1]
         tail = after.split("-", 1)[0]
         if tail.lower() in {"and", "or", "to", "nor"} and after == tail:
