@@ -62,7 +62,8 @@ _NEEDS_SPACING = re.compile(f"[{re.escape(_SPACES + _INVISIBLE)}\u2011]")
 
 
 def _normalise_spaces(text: str) -> str:
-    if _NEEDS_SPACING.search(text):  # translate walks a dict for every character: only lines that need it
+    # translate walks a dict for every character: only lines that need it (a tab is the one ASCII character to change)
+    if ("\t" in text) if text.isascii() else _NEEDS_SPACING.search(text):
         text = text.translate(_SPACING)
     return _RUNS_OF_SPACES.sub(" ", text).strip() if "  " in text else text.strip()
 
@@ -74,9 +75,12 @@ def _tidy(paragraphs: list[str]) -> str:
     """Join paragraphs with one blank line, dropping empty ones and symbol-font glyphs left inside lines."""
     kept = []
     for paragraph in paragraphs:
-        paragraph = _PRIVATE_USE.sub("", paragraph.replace("\uf02d", "-"))  # Symbol font's hyphen
-        lines = [_normalise_spaces(line) for line in paragraph.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
+        if not paragraph.isascii():
+            paragraph = _PRIVATE_USE.sub("", paragraph.replace("\uf02d", "-"))  # Symbol font's hyphen
+        if "\n" in paragraph:  # a header's lines
+            paragraph = "\n".join(line for line in map(_normalise_spaces, paragraph.split("\n")) if line)
+        else:
+            paragraph = _normalise_spaces(paragraph)
         if paragraph:
             kept.append(paragraph)
     return "\n\n".join(kept) + ("\n" if kept else "")
