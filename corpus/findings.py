@@ -211,17 +211,17 @@ _SIF_ROWS = (
     ("care_leavers", r"experiences\s+and\s+progress\s+of\s+care\s+leavers"),
     ("impact_of_leaders", r"leadership,?\s+management\s+and\s+governance"),
 )
+# A row's number ("2.1"), led by its digit (the check that no letter or stop comes before follows it): a fast scan.
+_SIF_NUMBER = r"\d(?<![\w.]\d)(?:\.\d)?\.?\s+"
 # A numbered row of the table, its grade on the same line or the next ("2.1 Adoption performance Good").
 _SIF_ROW = re.compile(
-    "|".join(
-        f"(?P<{key}>(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)"
-        for key, pattern in _SIF_ROWS
-    ),
+    _SIF_NUMBER
+    + "(?:"
+    + "|".join(f"(?P<{key}>{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)" for key, pattern in _SIF_ROWS)
+    + ")",
     re.IGNORECASE,
 )
-_SIF_LABEL = re.compile(
-    "|".join(f"(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}\\b" for _, pattern in _SIF_ROWS), re.IGNORECASE
-)
+_SIF_LABEL = re.compile(_SIF_NUMBER + "(?:" + "|".join(pattern for _, pattern in _SIF_ROWS) + ")\\b", re.IGNORECASE)
 # "Children's services in X are good" / "… require improvement to be good"; "The overall judgement is good";
 # "The overall judgement is that children's services require improvement".
 _SIF_OVERALL = re.compile(
