@@ -302,10 +302,11 @@ def _page_lines(textpage: pdfium_c.FPDF_TEXTPAGE, page: int) -> list[_Line]:
         clean = _normalise_spaces(stripped)
         if not clean:
             continue
-        first = start + len(raw_line) - len(raw_line.lstrip())
-        last = start + len(raw_line.rstrip()) - 1
-        space = raw_line.find(" ", first - start)
-        word_end = last if space < 0 else min(last, start + space - 1)
+        leading = 0 if raw_line[0] == stripped[0] else len(raw_line) - len(raw_line.lstrip())
+        first = start + leading
+        last = first + len(stripped) - 1
+        space = raw_line.find(" ", leading)
+        word_end = last if space < 0 or start + space > last else start + space - 1
         # Size and height come from the first letter: a leading digit may be a superscript footnote number.
         letter = first
         if not stripped[0].isalpha():
@@ -325,19 +326,9 @@ def _page_lines(textpage: pdfium_c.FPDF_TEXTPAGE, page: int) -> list[_Line]:
         # The loose box spans the font's ascent to descent: a size that survives text matrices scaling a
         # 1-point font, where pdfium's font size says 1 for every line.
         get_loose_box(textpage, letter, loose_place)
-        lines.append(
-            _Line(
-                text=clean,
-                page=page,
-                left=first_left,
-                right=line_right,
-                top_baseline=top_baseline,
-                bottom_baseline=y.value,
-                size=loose.top - loose.bottom,
-                bold=get_weight(textpage, letter) >= 600,
-                first_word_width=word_right - first_left,
-            )
-        )
+        bottom_baseline, size, bold = y.value, loose.top - loose.bottom, get_weight(textpage, letter) >= 600
+        width = word_right - first_left
+        lines.append(_Line(clean, page, first_left, line_right, top_baseline, bottom_baseline, size, bold, width))
     return lines
 
 
