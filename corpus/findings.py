@@ -547,7 +547,7 @@ def _areas_in(clause: str) -> list[str]:
 # --- sections --------------------------------------------------------------------------------------
 
 # A heading: a short line of its own that is no sentence, no bullet, no header field and no table cell.
-_HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}$")
+_HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}+$")  # possessive: a long paragraph fails without backtracking
 _NOT_HEADING = re.compile(
     rf"[.,;]$|^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
     r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|\s\d{1,3}$|^(?:page\s+)?\d+$",
