@@ -502,8 +502,8 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
         last = merged[-1] if merged else None
         if (
             last is not None
+            and 0 <= line.left - last.right < 2 * last.size  # first: most lines start left of the last one's end
             and abs(line.top_baseline - last.bottom_baseline) < 0.4 * max(line.size, last.size)
-            and 0 <= line.left - last.right < 2 * last.size
         ):
             glue = "" if line.left - last.right < 0.1 * last.size else " "
             last.text = last.text + glue + line.text
