@@ -5,6 +5,7 @@ Owns the shape of that text (paragraphs, bullets, header lines), which metadata 
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import itertools
 import re
@@ -18,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from bs4 import BeautifulSoup
 
+from corpus.casing import lowered
 from corpus.documents import Document
 
 
@@ -60,7 +62,8 @@ _NEEDS_SPACING = re.compile(f"[{re.escape(_SPACES + _INVISIBLE)}\u2011]")
 
 
 def _normalise_spaces(text: str) -> str:
-    if _NEEDS_SPACING.search(text):  # translate walks a dict for every character: only lines that need it
+    # translate walks a dict for every character: only lines that need it (a tab is the one ASCII character to change)
+    if ("\t" in text) if text.isascii() else _NEEDS_SPACING.search(text):
         text = text.translate(_SPACING)
     return _RUNS_OF_SPACES.sub(" ", text).strip() if "  " in text else text.strip()
 
@@ -72,9 +75,12 @@ def _tidy(paragraphs: list[str]) -> str:
     """Join paragraphs with one blank line, dropping empty ones and symbol-font glyphs left inside lines."""
     kept = []
     for paragraph in paragraphs:
-        paragraph = _PRIVATE_USE.sub("", paragraph.replace("\uf02d", "-"))  # Symbol font's hyphen
-        lines = [_normalise_spaces(line) for line in paragraph.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
+        if not paragraph.isascii():
+            paragraph = _PRIVATE_USE.sub("", paragraph.replace("\uf02d", "-"))  # Symbol font's hyphen
+        if "\n" in paragraph:  # a header's lines
+            paragraph = "\n".join(line for line in map(_normalise_spaces, paragraph.split("\n")) if line)
+        else:
+            paragraph = _normalise_spaces(paragraph)
         if paragraph:
             kept.append(paragraph)
     return "\n\n".join(kept) + ("\n" if kept else "")
@@ -102,6 +108,22 @@ _ADDRESS_STRONG = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def _may_be_address(line: str) -> bool:
+    """False for a line _ADDRESS_STRONG cannot match, told quickly: a page's long lines need not try it.
+
+    Its lines are at most 38 characters (a newline included) but four: "Piccadilly Gate …", a phone number
+    ("Direct T: 0300 …", ending in a digit or space), an e-mail address ("@") and a web address ("www", "http").
+    """
+    return (
+        len(line) <= 40
+        or "@" in line
+        or line[:1] in "pPwWhH"
+        or (line[:1] in "dDtTfFmM" and (line[-1:].isdecimal() or line[-1:] in " \n"))
+    )
+
+
 _ADDRESS_WEAK = re.compile(r"^(?:(?:\d+ |[,.] ?)?ofsted|manchester|london|nottingham|[\d ]{3,})$", re.IGNORECASE)
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
@@ -172,16 +194,22 @@ def _pdf_text(document: Document) -> str:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:
+    # pdfium's own calls: pypdfium2's page objects (a finalizer and weak references each) cost more than a
+    # short page's text. They fail as pypdfium2's would, with its words.
     try:
-        page = pdf[index]
+        page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+        if not page:
+            raise pdfium.PdfiumError("Failed to load page.")
         try:
-            textpage = page.get_textpage()
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise pdfium.PdfiumError("Failed to load text page.")
             try:
                 return _page_lines(textpage, index)
             finally:
-                textpage.close()
+                pdfium_c.FPDFText_ClosePage(textpage)
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(page)
     except pdfium.PdfiumError as error:
         reason = _pdfium_reason(error)
         raise ExtractionError(f"{name} is a damaged PDF: page {index + 1} cannot be read ({reason})") from error
@@ -230,10 +258,33 @@ _CHARACTER_CALLS = tuple(
 )
 
 
-def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
+def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE) -> tuple[str, int]:
+    """The page's text as pdfium gives it (PdfTextPage.get_text_range's), and how many characters pdfium counts.
+
+    Text may leave out a character pdfium counts or add one it does not; characters left out at either end
+    are not asked for, as pdfium would read beyond them (pypdfium2 issue 261).
+    """
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count == -1:
+        raise pdfium.PdfiumError("Failed to get character count.")
+    first, last = 0, count - 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+        first += 1
+    while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return "", count
+    text_first = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)
+    text_last = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last)
+    buffer = (ctypes.c_ushort * (text_last + 2 - text_first))()  # room for the closing NUL
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", errors="ignore"), count
+
+
+def _page_lines(textpage: pdfium_c.FPDF_TEXTPAGE, page: int) -> list[_Line]:
     """The page's lines as pdfium orders them, measured from a few characters each (fast: not every one)."""
-    text = textpage.get_text_range()
-    aligned = len(text) == textpage.count_chars()
+    text, count = _page_text(textpage)
+    aligned = len(text) == count
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     loose = pdfium_c.FS_RECTF()
@@ -241,7 +292,6 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
     left_place, right_place, bottom_place, top_place = map(ctypes.byref, (left, right, bottom, top))
     x_place, y_place, loose_place = ctypes.byref(x), ctypes.byref(y), ctypes.byref(loose)
     get_box, get_origin, get_loose_box, get_weight, to_char_index = _CHARACTER_CALLS
-    handle = textpage.raw
 
     lines = []
     position = 0
@@ -252,42 +302,33 @@ def _page_lines(textpage: pdfium.PdfTextPage, page: int) -> list[_Line]:
         clean = _normalise_spaces(stripped)
         if not clean:
             continue
-        first = start + len(raw_line) - len(raw_line.lstrip())
-        last = start + len(raw_line.rstrip()) - 1
-        space = raw_line.find(" ", first - start)
-        word_end = last if space < 0 else min(last, start + space - 1)
+        leading = 0 if raw_line[0] == stripped[0] else len(raw_line) - len(raw_line.lstrip())
+        first = start + leading
+        last = first + len(stripped) - 1
+        space = raw_line.find(" ", leading)
+        word_end = last if space < 0 or start + space > last else start + space - 1
         # Size and height come from the first letter: a leading digit may be a superscript footnote number.
         letter = first
         if not stripped[0].isalpha():
             letter = next((first + i for i, ch in enumerate(stripped) if ch.isalpha()), first)
         if not aligned:
-            first, last, word_end, letter = (to_char_index(handle, i) for i in (first, last, word_end, letter))
-        get_box(handle, first, left_place, right_place, bottom_place, top_place)
+            first, last, word_end, letter = (to_char_index(textpage, i) for i in (first, last, word_end, letter))
+        get_box(textpage, first, left_place, right_place, bottom_place, top_place)
         first_left = left.value
-        get_box(handle, word_end, left_place, right_place, bottom_place, top_place)
+        get_box(textpage, word_end, left_place, right_place, bottom_place, top_place)
         word_right = right.value
         if last != word_end:
-            get_box(handle, last, left_place, right_place, bottom_place, top_place)
+            get_box(textpage, last, left_place, right_place, bottom_place, top_place)
         line_right = right.value
-        get_origin(handle, letter, x_place, y_place)
+        get_origin(textpage, letter, x_place, y_place)
         top_baseline = y.value
-        get_origin(handle, last, x_place, y_place)
+        get_origin(textpage, last, x_place, y_place)
         # The loose box spans the font's ascent to descent: a size that survives text matrices scaling a
         # 1-point font, where pdfium's font size says 1 for every line.
-        get_loose_box(handle, letter, loose_place)
-        lines.append(
-            _Line(
-                text=clean,
-                page=page,
-                left=first_left,
-                right=line_right,
-                top_baseline=top_baseline,
-                bottom_baseline=y.value,
-                size=loose.top - loose.bottom,
-                bold=get_weight(handle, letter) >= 600,
-                first_word_width=word_right - first_left,
-            )
-        )
+        get_loose_box(textpage, letter, loose_place)
+        bottom_baseline, size, bold = y.value, loose.top - loose.bottom, get_weight(textpage, letter) >= 600
+        width = word_right - first_left
+        lines.append(_Line(clean, page, first_left, line_right, top_baseline, bottom_baseline, size, bold, width))
     return lines
 
 
@@ -372,7 +413,7 @@ def _paragraphs(lines: list[_Line], header_end: int, line_ratio: float, margin: 
 
 def _without_address(lines: list[_Line]) -> list[_Line]:
     keys = [line.text for line in lines]
-    removed = [bool(_ADDRESS_STRONG.match(key)) for key in keys]
+    removed = [_may_be_address(key) and bool(_ADDRESS_STRONG.match(key)) for key in keys]
     # A block headed "Ofsted" is the office's address down to its phone, e-mail or web lines.
     for start, key in enumerate(keys if "Ofsted" in keys else ()):
         if key == "Ofsted":
@@ -396,29 +437,34 @@ _TRAILING_PAGE_NUMBER = re.compile(r"\s*\b(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d
 
 def _furniture_key(text: str) -> str:
     """A running header or footer's text without the page number that changes from page to page."""
-    text = _TRAILING_PAGE_NUMBER.sub("", text)
+    if text[-1:].isdecimal() or text.endswith("\n"):  # where a page number can end it (\d, then $)
+        text = _TRAILING_PAGE_NUMBER.sub("", text)
     return text.strip().lower()
 
 
 def _edge_lines(lines: list[_Line], depth: int = 3) -> list[int]:
     """Indexes of the lines printed highest and lowest on a page, where headers and footers sit."""
-    order = sorted(range(len(lines)), key=lambda i: -lines[i].top_baseline)
+    order = sorted(range(len(lines)), key=[-line.top_baseline for line in lines].__getitem__)
     return order[:depth] + order[-depth:] if len(order) > 2 * depth else order
 
 
 def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers, repeated running headers/footers and copyright lines."""
     edge_lines = [_edge_lines(lines) for lines in pages]
+    # Each edge line's key, made once for counting and for dropping.
+    edge_keys = [
+        {i: _furniture_key(lines[i].text) for i in edge_indexes}
+        for lines, edge_indexes in zip(pages, edge_lines, strict=True)
+    ]
     seen: Counter[str] = Counter()
-    for lines, edge_indexes in zip(pages[1:], edge_lines[1:], strict=True):
-        keys = {_furniture_key(lines[i].text) for i in edge_indexes}
-        seen.update(key for key in keys if key)
+    for keys in edge_keys[1:]:
+        seen.update(key for key in set(keys.values()) if key)
     enough = max(2, round(0.4 * (len(pages) - 1)))
     running = {key for key, count in seen.items() if count >= enough}
 
     cleaned = []
-    for page, (lines, edge_indexes) in enumerate(zip(pages, edge_lines, strict=True)):
-        edges = set(edge_indexes)
+    for page, (lines, edge_indexes, keys) in enumerate(zip(pages, edge_lines, edge_keys, strict=True)):
+        edges = keys.keys()
         top_of_first_page = set(edge_indexes[:3]) if page == 0 else set()
         back_page_from = next((line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None)
         kept = []
@@ -430,7 +476,7 @@ def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
                 continue
             if _PAGE_NUMBER.match(text) and (index in edges or text == str(page + 1)):
                 continue
-            if index in edges and index not in top_of_first_page and _furniture_key(text) in running:
+            if index in edges and index not in top_of_first_page and keys[index] in running:
                 continue
             kept.append(line)
         cleaned.append(kept)
@@ -456,8 +502,8 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
         last = merged[-1] if merged else None
         if (
             last is not None
+            and 0 <= line.left - last.right < 2 * last.size  # first: most lines start left of the last one's end
             and abs(line.top_baseline - last.bottom_baseline) < 0.4 * max(line.size, last.size)
-            and 0 <= line.left - last.right < 2 * last.size
         ):
             glue = "" if line.left - last.right < 0.1 * last.size else " "
             last.text = last.text + glue + line.text
@@ -593,20 +639,59 @@ class _HyphenJudge:
     """
 
     _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
-    _AROUND = re.compile(r"([\w’'-]*)\ufffe([\w’'-]*)")
+    # A word starting here, not the rest of one that started earlier ("decision-making" holds no word "making").
+    _WORD_HERE = re.compile(r"(?<![\w’'])(?<![\w’']-)" + _WORD.pattern)
+    _WORD_CHARACTER = re.compile(r"[\w’'-]")
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     @cached_property
-    def words(self) -> set[str]:
+    def _lowered(self) -> str | None:
+        return lowered(self.text)
+
+    @cached_property
+    def _words(self) -> set[str]:
         return set(map(str.lower, self._WORD.findall(self.text)))
 
-    def resolve(self, paragraph: str) -> str:
-        return self._AROUND.sub(self._decide, paragraph) if SOFT_HYPHEN in paragraph else paragraph
+    def _has_word(self, word: str) -> bool:
+        """Whether the text spells `word` (lower case) as a whole word of its own.
 
-    def _decide(self, match: re.Match[str]) -> str:
-        before, after = match.group(1), match.group(2)
+        Only the few words a line break split are asked about: looking each up costs far less than listing
+        every word of the text.
+        """
+        text = self._lowered
+        if text is None:
+            return word in self._words
+        start = text.find(word)
+        while start >= 0:
+            found = self._WORD_HERE.match(text, start)
+            if found and found.end() == start + len(word):
+                return True
+            start = text.find(word, start + 1)
+        return False
+
+    def resolve(self, paragraph: str) -> str:
+        """The paragraph with each line-break hyphen decided from the word characters on either side of it.
+
+        Walks out from each mark: a pattern for the characters around it would try every position of the
+        paragraph, and backtrack over every word, to find the few marks.
+        """
+        pieces = []
+        done = 0  # the paragraph is copied up to here; a word decided before ends here
+        mark = paragraph.find(SOFT_HYPHEN)
+        while mark >= 0:
+            start, end = mark, mark + 1
+            while start > done and self._WORD_CHARACTER.match(paragraph, start - 1):
+                start -= 1
+            while self._WORD_CHARACTER.match(paragraph, end):
+                end += 1
+            pieces += (paragraph[done:start], self._decide(paragraph[start:mark], paragraph[mark + 1 : end]))
+            done = end
+            mark = paragraph.find(SOFT_HYPHEN, done)
+        return "".join(pieces) + paragraph[done:] if pieces else paragraph
+
+    def _decide(self, before: str, after: str) -> str:
         head = before.rsplit("-", 1)[-1]
         tail = after.split("-", 1)[0]
         if tail.lower() in {"and", "or", "to", "nor"} and after == tail:
@@ -614,7 +699,7 @@ class _HyphenJudge:
         if "-" in before or not head.isalpha() or not tail[:1].islower():
             return f"{before}-{after}"
         whole = (head + tail).lower()
-        if whole in self.words and f"{head}-{tail}".lower() not in self.words:
+        if self._has_word(whole) and not self._has_word(f"{head}-{tail}".lower()):
             return before + after
         return f"{before}-{after}"
 

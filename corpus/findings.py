@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
+from corpus.casing import lowered
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -60,23 +60,29 @@ OPENING_CHARS = 8000
 # --- paragraphs ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Paragraph:
+class _Paragraph(NamedTuple):  # a tuple: a frozen dataclass costs several times more to make, once per paragraph
     start: int
     end: int
     text: str
 
 
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+
+
 def _paragraphs(text: str) -> list[_Paragraph]:
     """The text's paragraphs (corpus.extract separates them by a blank line) with their places in it."""
-    found = []
-    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
-        found.append(_Paragraph(match.start(), match.end(), match.group(0).strip()))
-    return found
+    return [_Paragraph(match.start(), match.end(), match.group(0).strip()) for match in _PARAGRAPH.finditer(text)]
 
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def _may_say(text: str, words: tuple[str, ...]) -> bool:
+    """False where a case-insensitive pattern that needs one of these (lower-case) words cannot match: a quick
+    look that spares the slow search of most paragraphs."""
+    lower = lowered(text)
+    return lower is None or any(word in lower for word in words)
 
 
 @lru_cache(maxsize=4)
@@ -203,17 +209,17 @@ _SIF_ROWS = (
     ("care_leavers", r"experiences\s+and\s+progress\s+of\s+care\s+leavers"),
     ("impact_of_leaders", r"leadership,?\s+management\s+and\s+governance"),
 )
+# A row's number ("2.1"), led by its digit (the check that no letter or stop comes before follows it): a fast scan.
+_SIF_NUMBER = r"\d(?<![\w.]\d)(?:\.\d)?\.?\s+"
 # A numbered row of the table, its grade on the same line or the next ("2.1 Adoption performance Good").
 _SIF_ROW = re.compile(
-    "|".join(
-        f"(?P<{key}>(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)"
-        for key, pattern in _SIF_ROWS
-    ),
+    _SIF_NUMBER
+    + "(?:"
+    + "|".join(f"(?P<{key}>{pattern}[\\s:]+(?P<{key}_grade>{_GRADE})\\b)" for key, pattern in _SIF_ROWS)
+    + ")",
     re.IGNORECASE,
 )
-_SIF_LABEL = re.compile(
-    "|".join(f"(?<![\\w.])\\d(?:\\.\\d)?\\.?\\s+{pattern}\\b" for _, pattern in _SIF_ROWS), re.IGNORECASE
-)
+_SIF_LABEL = re.compile(_SIF_NUMBER + "(?:" + "|".join(pattern for _, pattern in _SIF_ROWS) + ")\\b", re.IGNORECASE)
 # "Children's services in X are good" / "… require improvement to be good"; "The overall judgement is good";
 # "The overall judgement is that children's services require improvement".
 _SIF_OVERALL = re.compile(
@@ -223,6 +229,7 @@ _SIF_OVERALL = re.compile(
     re.IGNORECASE,
 )
 _BOARD = r"(?:(?:local\s+)?safeguarding\s+children\s+board(?:\s+\(\w+\))?|lscb)"
+_BOARD_WORDS = ("board", "lscb")  # one of them is in every match of _BOARD
 # The LSCB review's own judgement, a statement of its own (not a sentence that mentions the board in passing).
 _LSCB = re.compile(
     r"^(?:the\s+judgement\s+for\s+)?(?:the\s+)?(?:effectiveness\s+of\s+the\s+)?(?:(?-i:[A-Z])[\w’'&-]*\s+){0,4}"
@@ -259,6 +266,8 @@ def _lscb(paragraphs: list[_Paragraph]) -> str | None:
     """The board's grade where every statement of it agrees; a heading line or the head of the review."""
     grades = set()
     for index, paragraph in enumerate(paragraphs):
+        if not _may_say(paragraph.text, _BOARD_WORDS):
+            continue
         words = _flat(paragraph.text)
         if len(words) > 300 or words.lower().startswith(("an lscb", "a local safeguarding")):
             continue
@@ -343,6 +352,8 @@ def _priority_action(paragraphs: list[_Paragraph]) -> bool:
             following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
             return not _NO_PRIORITY.search(following)
     for paragraph in paragraphs:
+        if not _may_say(paragraph.text, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
+            continue
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
             return True
     return False
@@ -536,7 +547,7 @@ def _areas_in(clause: str) -> list[str]:
 # --- sections --------------------------------------------------------------------------------------
 
 # A heading: a short line of its own that is no sentence, no bullet, no header field and no table cell.
-_HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}$")
+_HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}+$")  # possessive: a long paragraph fails without backtracking
 _NOT_HEADING = re.compile(
     rf"[.,;]$|^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
     r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|\s\d{1,3}$|^(?:page\s+)?\d+$",

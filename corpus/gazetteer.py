@@ -13,6 +13,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from corpus.casing import lowered
+
 DATA_FILE = Path(__file__).with_name("data") / "authorities.csv"
 
 
@@ -141,16 +143,19 @@ _SUBJECT = re.compile(
     r"annual engagement meeting (?:with|for)|progress (?:made )?in)\s+(.{3,180})",
     re.IGNORECASE | re.DOTALL,
 )
+# The same (its pattern is in lower case) for a lower-cased copy: ignoring case, re tries each letter several ways.
+_LOWER_SUBJECT = re.compile(_SUBJECT.pattern, re.DOTALL)
 # The capture ends where the name must have ended.
 _SUBJECT_END = re.compile(
     r"children[’']?s (?:social care )?services|local area partnership|\.\s|\n\s*\n|inspection dates?",
     re.IGNORECASE,
 )
 # Ofsted's own office addresses name towns that are also authorities (Manchester, Nottingham, Cumberland Place).
+_OFSTED_POSTCODES = ("m1 2wd", "ng1 6hj", "wc2b 6se", "m2 7la")
+_OFSTED_POSTCODE = "|".join(_OFSTED_POSTCODES)
 _OFSTED_ADDRESS = re.compile(
-    r"^(?:[^\n]{0,40}\n){0,6}[^\n]*\b(?:M1 2WD|NG1 6HJ|WC2B 6SE|M2 7LA)\b", re.IGNORECASE | re.MULTILINE
+    rf"^(?:[^\n]{{0,40}}\n){{0,6}}[^\n]*\b(?:{_OFSTED_POSTCODE})\b", re.IGNORECASE | re.MULTILINE
 )
-_OFSTED_POSTCODE = re.compile(r"M1 2WD|NG1 6HJ|WC2B 6SE|M2 7LA", re.IGNORECASE)
 _SALUTATION = re.compile(r"^\s*Dear\b", re.MULTILINE)
 # A report's cover (authority, title) ends where its dates begin.
 _HEADER_END = re.compile(r"^\s*(?:inspection dates?|lead inspectors?|report published)\b", re.IGNORECASE | re.MULTILINE)
@@ -184,8 +189,22 @@ def _header_council(header: str, on: date | None, council_lines_only: bool) -> A
 
 
 def _without_ofsted_address(text: str) -> str:
-    # The address pattern tries six lines from every line start: only worth running where a postcode is.
-    return _OFSTED_ADDRESS.sub("\n", text) if _OFSTED_POSTCODE.search(text) else text
+    # The address pattern tries six lines from every line start: only worth running where a postcode is, which
+    # the lower-cased copy tells fastest.
+    lower = lowered(text)
+    if lower is None:
+        postcode = re.search(_OFSTED_POSTCODE, text, re.IGNORECASE)
+    else:
+        postcode = any(code in lower for code in _OFSTED_POSTCODES)
+    return _OFSTED_ADDRESS.sub("\n", text) if postcode else text
+
+
+def _subjects(head: str) -> list[re.Match[str]]:
+    """Every match of _SUBJECT in the head, found in its lower-cased copy where there is one."""
+    lower = lowered(head)
+    if lower is None:
+        return list(_SUBJECT.finditer(head))
+    return [_SUBJECT.match(head, found.start()) for found in _LOWER_SUBJECT.finditer(lower)]
 
 
 def find_authority(text: str, on: date | None = None) -> Authority | None:
@@ -199,7 +218,7 @@ def find_authority(text: str, on: date | None = None) -> Authority | None:
     former county's name).
     """
     head = _without_ofsted_address(text[:_HEAD_CHARS])
-    subjects = list(_SUBJECT.finditer(head))
+    subjects = _subjects(head)
     # The title: a capitalised line of its own, not a sentence that wraps at "inspection of".
     title = next(
         (m for m in subjects if m.group(0)[0].isupper() and not head[: m.start()].split("\n")[-1].strip()), None

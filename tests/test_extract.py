@@ -227,6 +227,25 @@ def test_line_break_hyphens_keep_real_hyphens_and_join_split_words() -> None:
     ]
 
 
+@pytest.mark.parametrize("elsewhere", ["", "\n\nİzmir and ΟΔΟΣ."])
+def test_a_split_word_loses_its_hyphen_only_where_the_document_spells_it_whole(elsewhere: str) -> None:
+    # Letters that lower-case into two characters (İ) or by their neighbours (Σ) change nothing.
+    text = extract_text(
+        Document(
+            (
+                "Staff improve-\nment is clear: the improvement shows. A self-\nassessment is a self-assessment.\n"
+                "The pro-\ngress is progressive. Their mak-\ning is decision-making. The care-\nleavers are "
+                "Careleavers." + elsewhere
+            ).encode(),
+            "note.txt",
+        )
+    )
+    assert text == (
+        "Staff improvement is clear: the improvement shows. A self-assessment is a self-assessment. The pro-gress "
+        "is progressive. Their mak-ing is decision-making. The careleavers are Careleavers." + elsewhere + "\n"
+    )
+
+
 def test_odd_spaces_become_plain_spaces_and_curly_apostrophes_stay() -> None:
     text = pdf_letter(layout(["The director’s team meets weekly  in the hall.   "]))
     assert text == "The director’s team meets weekly in the hall.\n"
@@ -265,6 +284,14 @@ def test_truncated_pdf_gives_an_extraction_error_naming_the_file() -> None:
     whole = make_pdf([layout(BODY)])
     with pytest.raises(ExtractionError, match=r"^half\.pdf is a damaged PDF"):
         extract_text(Document(whole[: len(whole) // 2], "half.pdf"))
+
+
+def test_a_page_the_pdf_counts_but_lacks_gives_an_extraction_error_naming_the_file_and_page() -> None:
+    whole = make_pdf([layout(BODY), layout(BODY)])
+    assert b"/Count 2" in whole
+    with pytest.raises(ExtractionError) as caught:
+        extract_text(Document(whole.replace(b"/Count 2", b"/Count 3", 1), "short.pdf"))
+    assert str(caught.value) == "short.pdf is a damaged PDF: page 3 cannot be read (Failed to load page.)"
 
 
 def test_empty_file_and_pdf_without_text_give_extraction_errors() -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
 from corpus.findings import find_findings
 from corpus.metadata import extract_metadata
 
@@ -228,6 +230,12 @@ def test_an_lscb_judgement_with_its_grade_on_the_next_line_and_a_report_without_
     assert "lscb" not in find_findings(reinspection, INSPECTION, "2017-11-13")["judgements"]
 
 
+def test_an_lscb_judgement_is_read_with_a_long_s_as_pythons_re_reads_it():
+    # "ſ" (long s) is an "s" to re's IGNORECASE, though lower() keeps it apart.
+    long_s = sif().replace("The Local Safeguarding Children Board is good", "The LſCB is good")
+    assert find_findings(long_s, INSPECTION, "2015-01-12")["judgements"]["lscb"] == "Good"
+
+
 def test_an_lscb_review_published_as_a_report_of_its_own():
     review = (
         "Anytown Safeguarding Children Board\n\nReview of the effectiveness of the Local Safeguarding Children Board"
@@ -338,6 +346,13 @@ def test_areas_for_priority_action_as_a_heading_or_a_sentence():
     assert find_findings(focused(sentence), FOCUSED, "2023-02-01")["priority_action"] is True
     none = "Areas for priority action\n\nThere are no priority actions following this focused visit.\n\n" + IMPROVE
     assert find_findings(focused(none), FOCUSED, "2023-02-01")["priority_action"] is False
+
+
+@pytest.mark.parametrize("spelling", ["PRIORITY", "prıority", "PRİORITY"])
+def test_a_priority_sentence_is_read_in_any_case_even_with_dotless_or_dotted_i(spelling: str) -> None:
+    # Matching ignores case as Python's re does: "ı" and "İ" are an "i" to it, though lower() keeps them apart.
+    sentence = IMPROVE + f"\n\nWe have notified the Department for Education of the areas for {spelling} action."
+    assert find_findings(focused(sentence), FOCUSED, "2023-02-01")["priority_action"] is True
 
 
 def test_priority_actions_in_a_plan_or_from_an_earlier_visit_are_not_this_visits():

@@ -142,6 +142,10 @@ def test_lookups_by_code_and_urn():
         ("Joint targeted area inspection of the multi-agency response to neglect in Wigan", "Wigan"),
         ("Focused visit to Sandwell Children’s Trust", "Sandwell"),
         ("Inspection of the Royal Borough of\nKensington and Chelsea local authority", "Kensington and Chelsea"),
+        # Capitals, and letters re reads as an "i" or an "s" though they lower-case otherwise.
+        ("FOCUSED VISIT TO NORTH LINCOLNSHIRE CHILDREN’S SERVICES", "North Lincolnshire"),
+        ("Focused vısıt to North Lincolnshire children’s services", "North Lincolnshire"),
+        ("Focuſed visit to Leicestershire children’s services (İlkeston is next door)", "Leicestershire"),
     ],
 )
 def test_the_longest_name_in_the_title_wins(title, canonical):
