@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -179,10 +180,16 @@ def fetch(port: int, path: str) -> int:
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
         connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
                            .encode("ascii"))
-        first = connection.recv(65536)
-        while connection.recv(65536):
-            pass
-    return int(first[9:12]) if first[:7] == b"HTTP/1." and first[9:12].isdigit() else 0
+        received = connection.recv(65536)
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
+        # Closed as soon as the whole answer is in, as a browser does: the server waits for that to close.
+        while length is None or len(body) < int(length.group(1)):
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+    return int(received[9:12]) if received[:7] == b"HTTP/1." and received[9:12].isdigit() else 0
 
 
 def load(port: int, paths: list[str], clients: int, seconds: float) -> tuple[list[float], dict]:
