@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
+from webapp.cli import DEFAULT_THREADS
+
 CLIENTS = 8
 SECONDS = 20.0
-SERVER_THREADS = 1  # letters serve's default (webapp.cli.DEFAULT_THREADS)
+SERVER_THREADS = DEFAULT_THREADS  # letters serve's default
 FALLBACK_SAMPLE = 2000
 MIX_SIZE = 8000  # more than the requests of one load run, so no search is repeated
 BASELINE_SECONDS = 30.0

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from indexer.analysis import pair_terms
-from indexer.schema import bitmap_of
+from indexer.schema import PairPositions, bitmap_of
 
 # Whoosh's BM25F defaults, so a phrase scores on the same scale as the words around it in a query.
 B, K1 = 0.75, 1.2
@@ -148,7 +148,7 @@ def phrase_frequencies(reader: Any, units: tuple[Unit, ...]) -> dict[int, int]:
 def _bitmaps(reader: Any, unit: Unit) -> Callable[[bytes], int]:
     """A function reading one of a unit's posting values as a bitmap of its positions."""
     format = reader.schema[unit.fieldname].format
-    if hasattr(format, "decode_bitmap"):  # word pairs (indexer.schema.PairPositions)
+    if isinstance(format, PairPositions):  # word pairs
         return format.decode_bitmap
     # The body's positions, for a word no pair covers: a rarer word, with few positions.
     return lambda value: bitmap_of(format.decode_positions(value))
