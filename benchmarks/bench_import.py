@@ -18,6 +18,8 @@ from corpus.importer import find_files, import_paths
 from corpus.store import LetterStore
 
 FINDINGS_TARGET = 0.10
+IMPORT_TARGET = 1.5  # one-process import ÷ pdfium's bare text pass (issue 10)
+RATIO_ROUNDS = 2
 
 
 def timed_import(corpus: Path, workers: int) -> tuple[float, float, dict[str, int], float]:
@@ -90,13 +92,17 @@ def run() -> None:
         f"import (target ≤ {FINDINGS_TARGET:.0%}){'' if share <= FINDINGS_TARGET else '  ABOVE TARGET'}"
     )
     # Side by side, and in CPU seconds too: on a busy machine wall seconds say more about the neighbours.
-    cpu = time.process_time()
-    bare = bare_pdfium(files)
-    bare_cpu = time.process_time() - cpu
-    seconds, import_cpu, _, _ = timed_import(corpus, 1)
+    # Each the best of RATIO_ROUNDS, taken in turns, so a stall of the machine during one does not decide it.
+    bare = bare_cpu = seconds = import_cpu = float("inf")
+    for _ in range(RATIO_ROUNDS):
+        cpu = time.process_time()
+        bare = min(bare, bare_pdfium(files))
+        bare_cpu = min(bare_cpu, time.process_time() - cpu)
+        round_seconds, round_cpu, _, _ = timed_import(corpus, 1)
+        seconds, import_cpu = min(seconds, round_seconds), min(import_cpu, round_cpu)
     print(f"bare pdfium text pass, 1 process: {bare:6.1f} s ({bare_cpu:.1f} s CPU); letters import, 1 process: "
-          f"{seconds:.1f} s ({import_cpu:.1f} s CPU); import ÷ bare pass = {seconds / bare:.2f}x wall, "
-          f"{import_cpu / bare_cpu:.2f}x CPU (target ≤ 1.5x)")
+          f"{seconds:.1f} s ({import_cpu:.1f} s CPU); best of {RATIO_ROUNDS} each; import ÷ bare pass = "
+          f"{seconds / bare:.2f}x wall, {import_cpu / bare_cpu:.2f}x CPU (target ≤ {IMPORT_TARGET}x)")
     both = import_and_reindex(corpus, cores)
     print(f"import + reindex with {cores} processes: {both:.1f} s wall (target ≤ 30 s)")
 

@@ -467,6 +467,7 @@ def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
         edges = keys.keys()
         top_of_first_page = set(edge_indexes[:3]) if page == 0 else set()
         back_page_from = next((line.top_baseline for line in lines if _BACK_PAGE.match(line.text)), None)
+        page_label = str(page + 1)
         kept = []
         for index, line in enumerate(lines):
             text = line.text
@@ -474,7 +475,7 @@ def _without_page_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
                 continue
             if _BOILERPLATE_LINE.match(text):
                 continue
-            if _PAGE_NUMBER.match(text) and (index in edges or text == str(page + 1)):
+            if (index in edges or text == page_label) and _PAGE_NUMBER.match(text):
                 continue
             if index in edges and index not in top_of_first_page and keys[index] in running:
                 continue
@@ -608,9 +609,10 @@ def _is_break(above: _Line, below: _Line, line_ratio: float, margin: float, belo
 
 def _without_bullet(text: str) -> tuple[str, str]:
     """The line without its bullet, and what the bullet was: "symbol", "dash" or "" for none."""
-    if text[:1] in BULLET_SYMBOLS:
+    first = text[:1]
+    if first in BULLET_SYMBOLS:
         return text[1:].lstrip(), "symbol"
-    if text[:1] in BULLET_DASHES and (text[1:2] == " " or text[:1] in "\u0336\u0335"):
+    if first in BULLET_DASHES and (text[1:2] == " " or first in "\u0336\u0335"):
         return text[1:].lstrip(), "dash"
     return text, ""
 
