@@ -138,6 +138,19 @@ class Results:
         }
 
 
+def _original_in(store: LetterStore, letter: Letter | str) -> tuple[Path, str, str] | None:
+    if isinstance(letter, str):
+        letter = store.get(letter) if is_letter_id(letter) else None
+    kept = store.original_of(letter) if letter else None
+    if letter is None or kept is None:
+        return None
+    path, media_type = kept
+    name = PurePath(letter.source.split("?")[0]).name
+    if not name.lower().endswith(f".{media_type}"):
+        name = f"{letter.id}.{media_type}"
+    return path, name, ORIGINAL_TYPES[media_type]
+
+
 class LetterIndex:
     """The live index of a data directory, searchable from any number of threads.
 
@@ -437,16 +450,12 @@ class LetterIndex:
         """A letter's original file as kept in the data directory: (path, download name, media type); the
         letter itself, or its id to read it by."""
         with LetterStore(self.data_dir) as store:
-            if isinstance(letter, str):
-                letter = store.get(letter) if is_letter_id(letter) else None
-            kept = store.original_of(letter) if letter else None
-        if letter is None or kept is None:
-            return None
-        path, media_type = kept
-        name = PurePath(letter.source.split("?")[0]).name
-        if not name.lower().endswith(f".{media_type}"):
-            name = f"{letter.id}.{media_type}"
-        return path, name, ORIGINAL_TYPES[media_type]
+            return _original_in(store, letter)
+
+    def originals(self, letter_ids: Iterable[str]) -> dict[str, tuple[Path, str, str]]:
+        """original() of each of these letters that has one kept, from the store opened once (a feed's entries)."""
+        with LetterStore(self.data_dir) as store:
+            return {letter_id: kept for letter_id in letter_ids if (kept := _original_in(store, letter_id))}
 
     def more_like_this(self, letter_id: str, n: int = 5) -> list[Hit]:
         """Up to n other letters sharing the most distinctive words of this one."""

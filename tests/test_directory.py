@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,6 +24,8 @@ from indexer.build import reindex
 from indexer.directory import inspector_key, slug
 from letters.cli import main
 from webapp import create_app
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 INSPECTION, FOCUSED = "Children's services inspection", "Focused visit"
 HOSTILE_INSPECTOR = "Zed <b>Bold</b> O'Person"
@@ -267,6 +270,10 @@ def test_the_original_file_is_offered_and_served(tmp_path: Path, corpus_dir: Pat
     response = client.get(link["href"])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == pdf.read_bytes()
+    # The feed's entry for a letter with no address on the site points at the same kept file.
+    entry = ElementTree.fromstring(client.get("/search.atom").data).find(f"{ATOM}entry")
+    related = entry.find(f"{ATOM}link[@rel='related']")
+    assert related.get("href") == f"http://localhost{link['href']}" and related.get("type") == "application/pdf"
     assert client.get("/letters/..%2Fcatalog.sqlite/original").status_code == 404
     assert client.get("/letters/nosuchletter/original").status_code == 404
 

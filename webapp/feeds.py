@@ -42,6 +42,8 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
     _add(author, "name", "Ofsted (letters indexed by the letters project)")
     _add(feed, "generator", "letters")
     updated = _add(feed, "updated")
+    hits = list(hits)
+    kept = current_index().originals(hit.id for hit in hits if not external_url(hit.url))
     newest = None
     for hit in hits:
         when = _timestamp(hit.published or hit.visit_start)
@@ -54,9 +56,9 @@ def atom_feed(params: SearchRequest, hits: Iterable[Any]) -> bytes:
         _add(entry, "link", href=page, rel="alternate", type="text/html")
         if external_url(hit.url):
             _add(entry, "link", href=hit.url, rel="related", type="application/pdf")
-        elif kept := current_index().original(hit.id):
+        elif hit.id in kept:
             _add(entry, "link", href=url_for("directory.original_file", letter_id=hit.id, _external=True),
-                 rel="related", type=kept[2])
+                 rel="related", type=kept[hit.id][2])
         if hit.visit_type:
             _add(entry, "category", term=hit.visit_type)
         summary = " · ".join(filter(None, [hit.authority, hit.visit_type]))
