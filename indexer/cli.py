@@ -23,7 +23,7 @@ from corpus.cli import (
 )
 from corpus.findings import JUDGEMENTS
 from corpus.letters import UNTITLED
-from indexer import IndexMissing, LetterIndex
+from indexer import Hit, IndexMissing, LetterIndex
 from indexer.directory import AUTHORITY_SORTS, authorities_csv, select_authorities
 from indexer.request import SORTS
 
@@ -292,26 +292,24 @@ def search_command(
         letters search 'type:focused protection:inadequate' --json
         letters search --overall inadequate --all --format csv > inadequate.csv
     """
-    from indexer.request import MAX_PER_PAGE, InvalidRequest, parse_request
-    from indexer.rows import every_page
+    from indexer.request import InvalidRequest, parse_request
 
     output_format = "json" if as_json else output_format
     if every and output_format not in ("csv", "jsonl"):
         raise click.UsageError("--all writes every match as rows: add --format csv or --format jsonl.")
     args = {"q": " ".join(query), "from": date_from or "", "to": date_to or "", "sort": sort or "",
-            "page": "1" if every else page, "per_page": str(MAX_PER_PAGE) if every else per_page or "",
+            "page": "1" if every else page, "per_page": per_page or "",
             "improvements": "1" if in_improvements else "", **filters}
     index = _open_index(ctx)
     try:
         request = parse_request(args, index.known_values)
+        if every:
+            _write_rows(index.every_hit(request.query, **request.selection_kwargs()), output_format)
+            return
         results = index.search(request.query, **request.search_kwargs())
         request.check_page(results.total)
         if output_format in ("csv", "jsonl"):
-            pages = [results]
-            if every:
-                pages = every_page(results, lambda number: index.search(
-                    request.query, **request.with_page(number).search_kwargs()))
-            _write_rows(pages, output_format)
+            _write_rows(results.hits, output_format)
             return
     except InvalidRequest as error:
         raise click.ClickException("\n".join(problem.message for problem in error.problems)) from error
@@ -321,8 +319,8 @@ def search_command(
         _print_results(results)
 
 
-def _write_rows(pages: Iterable[Any], output_format: str) -> None:
-    """Every hit of the pages as CSV (the columns of /search.csv) or as JSON lines, to standard output."""
+def _write_rows(hits: Iterable[Hit], output_format: str) -> None:
+    """The hits as CSV (the columns of /search.csv) or as JSON lines, to standard output."""
     import csv
 
     from indexer.rows import CSV_FIELDS, csv_row, record
@@ -330,12 +328,11 @@ def _write_rows(pages: Iterable[Any], output_format: str) -> None:
     writer = csv.writer(sys.stdout)
     if output_format == "csv":
         writer.writerow(CSV_FIELDS)
-    for results in pages:
-        for hit in results.hits:
-            if output_format == "csv":
-                writer.writerow(csv_row(hit))
-            else:
-                sys.stdout.write(json.dumps(record(hit), ensure_ascii=False) + "\n")
+    for hit in hits:
+        if output_format == "csv":
+            writer.writerow(csv_row(hit))
+        else:
+            sys.stdout.write(json.dumps(record(hit), ensure_ascii=False) + "\n")
 
 
 @click.command("values")

@@ -67,17 +67,19 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     in_improvements: bool = False
 
-    def search_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of LetterIndex.search for this search (the query aside)."""
+    def selection_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of LetterIndex.every_hit for this search (the query aside): all but the page."""
         return {
             **{BY_NAME[name].keyword: list(values) for name, values in self.filters.items()},
             "in_improvements": self.in_improvements,
             "date_from": self.date_from,
             "date_to": self.date_to,
             "sort": self.sort,
-            "page": self.page,
-            "per_page": self.per_page,
         }
+
+    def search_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of LetterIndex.search for this search (the query aside)."""
+        return {**self.selection_kwargs(), "page": self.page, "per_page": self.per_page}
 
     def with_page(self, page: int, per_page: int | None = None) -> SearchRequest:
         return replace(self, page=page, per_page=per_page or self.per_page)

@@ -1,15 +1,14 @@
-"""Search hits as rows: the columns /search.csv and `letters search --all` write, and every page of a search.
+"""Search hits as rows: the columns /search.csv and `letters search --all` write.
 
 A row is a hit's JSON without its snippet, judgements one column each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from corpus.findings import JUDGEMENTS
-from indexer.search import Hit, Results
+from indexer.search import Hit
 
 CSV_FIELDS = ("id", "title", "authority", "authority_code", "visit_type", "published", "visit_start", "visit_end",
               "inspectors", "url", "score", "framework", *JUDGEMENTS, "send_outcome", "priority_action",
@@ -33,13 +32,3 @@ def csv_row(hit: Hit) -> list[Any]:
             value = "yes" if value else "no"
         cells.append(value)
     return cells
-
-
-def every_page(first: Results, page: Callable[[int], Results]) -> Iterator[Results]:
-    """`first` and each following page of its search, as `page(number)` gives them."""
-    results = first
-    while True:
-        yield results
-        if results.page >= results.pages:
-            return
-        results = page(results.page + 1)

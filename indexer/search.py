@@ -138,6 +138,21 @@ class Results:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What a search selected, before it is counted, ordered and shown."""
+
+    parsed: ParsedQuery
+    order: str  # relevance, newest or oldest
+    scores: dict[int, float] | None  # document number → score, when sorted by relevance
+    matched: frozenset[int]  # the query and dates, before the filters
+    masks: dict[str, frozenset[int]]  # facet → its filter's letters
+    hits: frozenset[int]  # all of them
+
+    def score(self, docnum: int) -> float | None:
+        return self.scores[docnum] if self.scores else None
+
+
 def _original_in(store: LetterStore, letter: Letter | str) -> tuple[Path, str, str] | None:
     if isinstance(letter, str):
         letter = store.get(letter) if is_letter_id(letter) else None
@@ -290,34 +305,22 @@ class LetterIndex:
         only.
         """
         started = time.perf_counter()
-        if sort is not None and sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        selections = {name: [BY_NAME[name].selected(value) for value in values]
-                      for name, values in keyword_filters(filters, self.known_values).items()}
+        selections = self._selections(sort, filters)
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
         page = max(1, int(page))
 
         def work(searcher: Any, table: FacetTable) -> Results:
-            parsed = parse_query(query, searcher.schema["pairs"].common, self._vocabulary, in_improvements)
-            order = sort or ("relevance" if parsed.query is not None else "newest")
-            scores: dict[int, float] | None = None
-            if order == "relevance" and parsed.query is not None:
-                scores = every_score(searcher, parsed.query, table.lengths)
-                matched = frozenset(scores)
-            else:
-                matched = self._matching(searcher, table, parsed.query)
-            if date_from or date_to:
-                matched = matched & table.date_mask(date_from, date_to)
-            masks = {name: table.mask(name, values) for name, values in selections.items()}
-            hits = _intersect(matched, masks.values())
+            found = self._select(searcher, table, query, selections, date_from, date_to, sort, in_improvements)
             facets = {}
             for name in (facet.name for facet in COUNTED):
-                others = [mask for other, mask in masks.items() if other != name]
-                facets[name] = table.count(name, hits if name not in masks else _intersect(matched, others))
-            total = len(hits)
+                others = [mask for other, mask in found.masks.items() if other != name]
+                facets[name] = table.count(name, found.hits if name not in found.masks
+                                           else _intersect(found.matched, others))
+            total = len(found.hits)
             pages = max(1, math.ceil(total / per_page))
-            page_hits = self._page(searcher, table, parsed, hits, scores, order, page, per_page)
-            suggestion = self._suggestion(searcher, table, query or "", parsed, date_from, date_to, masks)
+            ordered = self._ordered(table, found, (page - 1) * per_page, per_page)
+            page_hits = [self._hit(searcher, d, found.parsed, found.score(d)) for d in ordered]
+            suggestion = self._suggestion(searcher, table, query or "", found.parsed, date_from, date_to, found.masks)
             return Results(
                 query=query or "",
                 total=total,
@@ -328,8 +331,8 @@ class LetterIndex:
                 hits=page_hits,
                 facets=facets,
                 suggestion=suggestion,
-                interpreted=parsed.interpreted + _describe_filters(selections, date_from, date_to),
-                sort=order,
+                interpreted=found.parsed.interpreted + _describe_filters(selections, date_from, date_to),
+                sort=found.order,
                 filters={**selections, "date_from": date_from, "date_to": date_to},
             )
 
@@ -337,39 +340,76 @@ class LetterIndex:
         results.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return results
 
+    def every_hit(
+        self,
+        query: str | None = None,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: str | None = None,
+        in_improvements: bool = False,
+        **filters: Iterable[str | int] | str | int | None,
+    ) -> list[Hit]:
+        """Every letter search() finds with these arguments, in its order, without snippets: the rows that
+        exports write (/search.csv, `letters search --all`), from one search rather than one a page."""
+        selections = self._selections(sort, filters)
+
+        def work(searcher: Any, table: FacetTable) -> list[Hit]:
+            found = self._select(searcher, table, query, selections, date_from, date_to, sort, in_improvements)
+            ordered = self._ordered(table, found, 0, len(found.hits))
+            return [self._hit(searcher, d, None, found.score(d), snippet=False) for d in ordered]
+
+        return self._run(work)
+
+    def _selections(self, sort: str | None, filters: dict[str, Any]) -> dict[str, list[Any]]:
+        """The filters' values as each facet selects them; InvalidRequest for values no letter has."""
+        if sort is not None and sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        return {name: [BY_NAME[name].selected(value) for value in values]
+                for name, values in keyword_filters(filters, self.known_values).items()}
+
+    def _select(self, searcher: Any, table: FacetTable, query: str | None, selections: dict[str, list[Any]],
+                date_from: date | None, date_to: date | None, sort: str | None, in_improvements: bool) -> _Found:
+        """The letters matching the query, the dates and every filter, with their scores when sorted by them."""
+        parsed = parse_query(query, searcher.schema["pairs"].common, self._vocabulary, in_improvements)
+        order = sort or ("relevance" if parsed.query is not None else "newest")
+        scores: dict[int, float] | None = None
+        if order == "relevance" and parsed.query is not None:
+            scores = every_score(searcher, parsed.query, table.lengths)
+            matched = frozenset(scores)
+        else:
+            matched = self._matching(searcher, table, parsed.query)
+        if date_from or date_to:
+            matched = matched & table.date_mask(date_from, date_to)
+        masks = {name: table.mask(name, values) for name, values in selections.items()}
+        return _Found(parsed, order, scores, matched, masks, _intersect(matched, masks.values()))
+
     def _matching(self, searcher: Any, table: FacetTable, whoosh_query: wq.Query | None) -> frozenset[int]:
         """Every live document matching the query (all of them for None)."""
         return table.live if whoosh_query is None else frozenset(searcher.docs_for_query(whoosh_query))
 
-    def _page(
-        self,
-        searcher: Any,
-        table: FacetTable,
-        parsed: ParsedQuery,
-        hits: frozenset[int],
-        scores: dict[int, float] | None,
-        sort: str,
-        page: int,
-        per_page: int,
-    ) -> list[Hit]:
-        """The hits of one page: by score (ties: index order), or by date (ties: id); none past the end."""
-        first = (page - 1) * per_page
+    def _ordered(self, table: FacetTable, found: _Found, first: int, count: int) -> list[int]:
+        """Document numbers of the hits from `first`, `count` of them: by score (ties: index order), or by
+        date (ties: id); none past the end."""
+        hits, scores, wanted = found.hits, found.scores, first + count
         if first >= len(hits):
             return []
-        wanted = first + per_page
         if scores is not None:
-            ordered = heapq.nsmallest(wanted, hits, key=lambda d: (-scores[d], d))[first:wanted]
+            return heapq.nsmallest(wanted, hits, key=lambda d: (-scores[d], d))[first:wanted]
+        days, ids = table.days, table.ids
+        if found.order == "oldest":
+            key = lambda d: (days[d] == 0, days[d], ids[d])  # noqa: E731
         else:
-            days, ids = table.days, table.ids
-            if sort == "oldest":
-                key = lambda d: (days[d] == 0, days[d], ids[d])  # noqa: E731
-            else:
-                key = lambda d: (days[d] == 0, -days[d], ids[d])  # noqa: E731
-            ordered = heapq.nsmallest(wanted, hits, key=key)[first:wanted]
-        return [self._hit(searcher, d, parsed, scores[d] if scores else None) for d in ordered]
+            key = lambda d: (days[d] == 0, -days[d], ids[d])  # noqa: E731
+        return heapq.nsmallest(wanted, hits, key=key)[first:wanted]
 
-    def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None) -> Hit:
+    def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None,
+             snippet: bool = True) -> Hit:
+        """The hit of one letter; its snippet shows the query's matches (without a query: the opening)."""
         stored = searcher.stored_fields(docnum)
+        shown = displayed(stored)
+        if not snippet:
+            return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text="", snippet_spans=[])
         utf8 = self._texts[docnum]
         plain = self._plain.get(docnum)
         if plain is None:
@@ -381,7 +421,6 @@ class LetterIndex:
             found = item_snippet(stored.get("improvements", "").split("\n"),
                                  highlight_pattern(parsed.item_highlights, self._vocabulary))
         snippet_text, snippet_spans = found or make_snippet(text, spans, patterns)
-        shown = displayed(stored)
         return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text=snippet_text,
                    snippet_spans=snippet_spans)
 

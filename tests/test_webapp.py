@@ -493,6 +493,8 @@ def test_csv_has_every_matching_row_with_the_json_columns(client):
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == total and len({row["id"] for row in rows}) == total
+    pages = [client.get(f"/api/search?q=children&per_page=100&page={page}").get_json()["hits"] for page in (1, 2)]
+    assert total > 100 and [row["id"] for row in rows] == [hit["id"] for hits in pages for hit in hits]
     assert set(rows[0]) == HIT_KEYS - {"snippet", "snippet_text", "snippet_spans", "judgements"} | set(JUDGEMENTS)
     hostile = next(row for row in csv.DictReader(io.StringIO(
         client.get("/search.csv?q=zebrafinch").get_data(as_text=True))))

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer import LetterIndex, Results
+from indexer import Hit, LetterIndex, Results
 from indexer.request import SearchRequest, parse_request
 
 _opening = threading.Lock()
@@ -37,6 +37,14 @@ def search(params: SearchRequest, **overrides: Any) -> Results:
     results = current_index().search(params.query, **{**params.search_kwargs(), **overrides})
     params.check_page(results.total)
     return results
+
+
+def every_hit(params: SearchRequest) -> list[Hit]:
+    """Every letter the search finds, in its order, without snippets (exports); PageOutOfRange for a page past
+    the last, as on the page the export was asked from."""
+    hits = current_index().every_hit(params.query, **params.selection_kwargs())
+    params.check_page(len(hits))
+    return hits
 
 
 def parse_search_args(args: MultiDict) -> SearchRequest:
