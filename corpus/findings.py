@@ -7,11 +7,12 @@ The names and values below are the contract every later layer (index, facets, pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from corpus.casing import lowered
+from corpus.casing import lowered_text
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -78,11 +79,24 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _may_say(text: str, words: tuple[str, ...]) -> bool:
-    """False where a case-insensitive pattern that needs one of these (lower-case) words cannot match: a quick
-    look that spares the slow search of most paragraphs."""
-    lower = lowered(text)
-    return lower is None or any(word in lower for word in words)
+def _may_say(text: str, paragraphs: list[_Paragraph], words: tuple[str, ...]) -> list[int]:
+    """Indexes of the paragraphs a case-insensitive pattern that needs one of these (lower-case) words may match
+    in, in order: a quick look that spares the slow search of most paragraphs.
+
+    The words are found in the whole text's lower-cased copy (one copy, shared by the parsers); each lies on a
+    line of the paragraph that starts last before it. Without a copy, every paragraph may say them.
+    """
+    lower = lowered_text(text)
+    if lower is None:
+        return list(range(len(paragraphs)))
+    starts = [paragraph.start for paragraph in paragraphs]
+    found = set()
+    for word in words:
+        at = lower.find(word)
+        while at >= 0:
+            found.add(bisect_right(starts, at) - 1)
+            at = lower.find(word, at + 1)
+    return sorted(found)
 
 
 @lru_cache(maxsize=4)
@@ -256,19 +270,17 @@ def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
     overall = _SIF_OVERALL.search(head, 0, first_row)
     if overall and (grade := _grade(_flat(overall.group("grade")))):
         judgements = {"overall_effectiveness": grade, **judgements}
-    lscb = _lscb(paragraphs)
+    lscb = _lscb(text, paragraphs)
     if lscb:
         judgements["lscb"] = lscb
     return judgements
 
 
-def _lscb(paragraphs: list[_Paragraph]) -> str | None:
+def _lscb(text: str, paragraphs: list[_Paragraph]) -> str | None:
     """The board's grade where every statement of it agrees; a heading line or the head of the review."""
     grades = set()
-    for index, paragraph in enumerate(paragraphs):
-        if not _may_say(paragraph.text, _BOARD_WORDS):
-            continue
-        words = _flat(paragraph.text)
+    for index in _may_say(text, paragraphs, _BOARD_WORDS):
+        words = _flat(paragraphs[index].text)
         if len(words) > 300 or words.lower().startswith(("an lscb", "a local safeguarding")):
             continue
         if _LSCB_CUT.search(words) and index + 1 < len(paragraphs):
@@ -346,14 +358,13 @@ _PRIORITY_SENTENCE = re.compile(
 )
 
 
-def _priority_action(paragraphs: list[_Paragraph]) -> bool:
+def _priority_action(text: str, paragraphs: list[_Paragraph]) -> bool:
     for index, paragraph in enumerate(paragraphs):
         if _PRIORITY_HEADING.match(paragraph.text):
             following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
             return not _NO_PRIORITY.search(following)
-    for paragraph in paragraphs:
-        if not _may_say(paragraph.text, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
-            continue
+    for index in _may_say(text, paragraphs, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
+        paragraph = paragraphs[index]
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
             return True
     return False
@@ -619,7 +630,7 @@ def find_findings(
     elif visit_type == SEND:
         found.update(_send(text))
     if visit_type in VISIT_LETTERS:
-        found["priority_action"] = _priority_action(paragraphs)
+        found["priority_action"] = _priority_action(text, paragraphs)
         found["focus_areas"] = _focus_areas(text, focus)
     if visit_type in VISIT_LETTERS or visit_type in REPORTS:
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING

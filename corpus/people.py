@@ -5,7 +5,9 @@ Names come back as printed, without titles ("Ms", "Dr") or roles ("HMI", "Her Ma
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from corpus.dates import ONE_DATE, SALUTATION, normalise
@@ -121,6 +123,14 @@ def _unique(names: list[str]) -> list[str]:
     return kept
 
 
+def _in_order(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+    """Every match of patterns whose matches never overlap, in order: what one pattern of them as alternatives finds.
+
+    Each is led by its own literal: re scans a text for one literal far faster than for a choice of first letters.
+    """
+    return heapq.merge(*(pattern.finditer(text) for pattern in patterns), key=re.Match.start)
+
+
 def _sentences(text: str) -> list[str]:
     return [sentence for sentence in _SENTENCE_END.split(text) if sentence.strip()]
 
@@ -129,7 +139,7 @@ def _letter_body(flat: str) -> str:
     """The letter from its salutation to its sign-off."""
     dear = SALUTATION.search(flat)
     body = flat[dear.end() :] if dear else flat
-    sign_off = _SIGN_OFF.search(body)
+    sign_off = next(_in_order(_SIGN_OFFS, body), None)
     return body[: sign_off.start()] if sign_off else body
 
 
@@ -184,8 +194,12 @@ def _visitors_in_letter(flat: str) -> list[str]:
     return _unique(_visitors_in(later)[0])
 
 
-# Led by a capital, the word boundary before it checked after it: a fast scan of the whole text.
-_REPORT_LEAD = re.compile(r"(?:L(?<!\wL)ead\s+inspectors?|R(?<!\wR)eporting\s+inspector)\s*:?\s*(?=[A-ZÀ-Þ])")
+# "Lead inspector: A", "Reporting inspector A": one pattern per first word, each led by it (the word boundary before
+# it checked after it), for a fast scan of the whole text.
+_REPORT_LEADS = tuple(
+    re.compile(rf"{word}(?<!\w{word})\s+{role}\s*:?\s*(?=[A-ZÀ-Þ])")
+    for word, role in (("Lead", "inspectors?"), ("Reporting", "inspector"))
+)
 _REPORT_FIELD_END = re.compile(
     r"\b(?:Judgement|Deputy|Team\s+inspectors?|Senior\s+data|Quality\s+assurance|Shadow|Age\s+group|Published"
     r"|Report\s+published|Inspection|Overall|The\s+overall|Any\s+complaints|Contents|Additional)\b"
@@ -193,7 +207,7 @@ _REPORT_FIELD_END = re.compile(
 
 
 def _lead_inspectors_of_report(flat: str) -> list[str]:
-    for cue in _REPORT_LEAD.finditer(flat):
+    for cue in _in_order(_REPORT_LEADS, flat):
         if not re.match(r"Reporting|Lead\s+inspectors?\s*:", cue.group(), re.IGNORECASE):
             continue
         field = flat[cue.end() : cue.end() + 200]
@@ -237,7 +251,7 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     leads: list[str] = []
     if visit_type == SEND or (not is_letter and re.search(r"Area SEND", flat[:3000])):
         leads = _lead_inspectors_of_send(flat)
-    elif visit_type == INSPECTION or (not is_letter and _REPORT_LEAD.search(flat)):
+    elif visit_type == INSPECTION or (not is_letter and any(lead.search(flat) for lead in _REPORT_LEADS)):
         leads = _lead_inspectors_of_report(flat)
     else:
         return _visitors_in_letter(flat)
@@ -245,14 +259,15 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     return leads or (_visitors_in_letter(flat) if is_letter else [])
 
 
-# Its first letter leads, the word boundary before it checked after it: a fast scan of the whole text.
-_SIGN_OFF = re.compile(r"[Yy](?<!\w[Yy])(?i:ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*)")
+# "Yours sincerely": one pattern per case of its first letter, each led by it (the word boundary before it checked
+# after it), for a fast scan of the whole text.
+_SIGN_OFFS = tuple(re.compile(rf"{y}(?<!\w{y})(?i:ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*)") for y in "Yy")
 
 
 def find_signatory(text: str) -> str | None:
     """The name signed under "Yours sincerely" (or, with no sign-off, above the closing role line)."""
     flat = _flatten(text)
-    sign_offs = list(_SIGN_OFF.finditer(flat))
+    sign_offs = list(_in_order(_SIGN_OFFS, flat))
     if sign_offs:
         sign_off = sign_offs[-1]
         names = _names_in(flat[sign_off.end() : sign_off.end() + 120])
