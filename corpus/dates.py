@@ -104,8 +104,11 @@ _LETTERHEAD = re.compile(
 
 
 _LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
-# The digit leads and the word boundary before it is checked after it: a fast scan.
+# A day whose digits came apart: "1 9 June".
 _SPLIT_DAY = re.compile(rf"([0-3])(?<!\w[0-3]) (\d) (?={MONTH})", re.IGNORECASE)
+# Whether a text has one at all (most have none), asked of one pattern per first digit, each led by its literal digit
+# (the word boundary before it checked after it): a scan several times faster than for a choice of four digits.
+_SPLIT_DAY_BY_DIGIT = tuple(re.compile(rf"{digit}(?<!\w{digit}) (\d) (?={MONTH})", re.IGNORECASE) for digit in "0123")
 
 
 # Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
@@ -120,7 +123,9 @@ def normalise(text: str) -> str:
         flat += " "
     if any(place in flat for place in _LETTERHEAD_PLACES):
         flat = _LETTERHEAD.sub("", flat)
-    return _SPLIT_DAY.sub(r"\1\2 ", flat)
+    if any(split_day.search(flat) for split_day in _SPLIT_DAY_BY_DIGIT):
+        flat = _SPLIT_DAY.sub(r"\1\2 ", flat)
+    return flat
 
 
 def _month_number(name: str) -> int:

@@ -75,6 +75,10 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     return [_Paragraph(match.start(), match.end(), match.group(0).strip()) for match in _PARAGRAPH.finditer(text)]
 
 
+def _following(paragraphs: list[_Paragraph], index: int) -> str:
+    return paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -147,6 +151,8 @@ _ILACS_HEADING = re.compile(
     rf"(?::|\s+(?:is|are|requires?)\b:?)?\s*(?P<grade>{_GRADE})\.?$",
     re.IGNORECASE,
 )
+# The words every such heading starts with: a look at a paragraph's first word spares flattening most short ones.
+_ILACS_HEADING_START = re.compile(r"(?:the|experiences|impact)\s", re.IGNORECASE)
 _LONG_PARAGRAPH = 200
 
 
@@ -191,7 +197,11 @@ def _ilacs_judgements(text: str, paragraphs: list[_Paragraph], visit_start: str 
     table = _ilacs_rows(_ilacs_table(text))
     headings: dict[str, str | None] = {}
     for paragraph in paragraphs:
-        if len(paragraph.text) < 160 and (heading := _ILACS_HEADING.match(_flat(paragraph.text))):
+        if (
+            len(paragraph.text) < 160
+            and _ILACS_HEADING_START.match(paragraph.text)
+            and (heading := _ILACS_HEADING.match(_flat(paragraph.text)))
+        ):
             for key, grade in _ilacs_rows(heading.group(0)).items():
                 if key in headings and headings[key] != grade:
                     grade = None  # two headings disagree: neither is trusted
@@ -252,6 +262,10 @@ _LSCB = re.compile(
 )
 # A statement whose grade went to the next line: "The effectiveness of the LSCB is" / "… (LSCB) requires".
 _LSCB_CUT = re.compile(rf"{_BOARD}\s*(?:is|are|requires)?:?$", re.IGNORECASE)
+# What its matches end with, whitespace aside: the last character of "board", "(LSCB)", "lscb", "is", "are",
+# "requires" or ":", in either case ("ſ" too, which re ignoring case takes for an "s"). A look at the last character
+# spares the search of every paragraph that ends otherwise (most end with a full stop).
+_LSCB_CUT_LAST = frozenset("dD)bBsSſeE:")
 
 
 def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
@@ -283,7 +297,7 @@ def _lscb(text: str, paragraphs: list[_Paragraph]) -> str | None:
         words = _flat(paragraphs[index].text)
         if len(words) > 300 or words.lower().startswith(("an lscb", "a local safeguarding")):
             continue
-        if _LSCB_CUT.search(words) and index + 1 < len(paragraphs):
+        if words.rstrip()[-1:] in _LSCB_CUT_LAST and _LSCB_CUT.search(words) and index + 1 < len(paragraphs):
             words = f"{words} {_flat(paragraphs[index + 1].text)}"
         statement = _LSCB.match(words)
         if not statement:
@@ -361,8 +375,7 @@ _PRIORITY_SENTENCE = re.compile(
 def _priority_action(text: str, paragraphs: list[_Paragraph]) -> bool:
     for index, paragraph in enumerate(paragraphs):
         if _PRIORITY_HEADING.match(paragraph.text):
-            following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-            return not _NO_PRIORITY.search(following)
+            return not _NO_PRIORITY.search(_following(paragraphs, index))
     for index in _may_say(text, paragraphs, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
         paragraph = paragraphs[index]
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
@@ -559,11 +572,15 @@ def _areas_in(clause: str) -> list[str]:
 
 # A heading: a short line of its own that is no sentence, no bullet, no header field and no table cell.
 _HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}+$")  # possessive: a long paragraph fails without backtracking
-_NOT_HEADING = re.compile(
-    rf"[.,;]$|^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
-    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|\s\d{1,3}$|^(?:page\s+)?\d+$",
+# What a line that is no heading starts with, or is: a bullet, a numbered sentence, a grade, a header field, …
+_NOT_HEADING_START = re.compile(
+    rf"^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
+    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|^(?:page\s+)?\d+$",
     re.IGNORECASE,
 )
+# What it ends with: a stop or comma, a year, a page number. Four characters at most (a newline may follow): looked
+# for in a line's last five only, not tried at every place along it.
+_NOT_HEADING_END = re.compile(r"(?:[.,;]|\b(?:19|20)\d\d|\s\d{1,3})$")
 
 
 _ENDS_WITH_GRADE = re.compile(rf"\b{_GRADE}$", re.IGNORECASE)
@@ -579,13 +596,18 @@ def _heading_indexes(paragraphs: list[_Paragraph]) -> list[int]:
         text = paragraphs[index].text
         if _SIGN_OFF.match(text):
             break
-        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-        if _JUDGEMENT_HEADING.match(text) and _ENDS_WITH_GRADE.search(text.rstrip(".")) and _NUMBERED.match(following):
+        if (
+            _JUDGEMENT_HEADING.match(text)
+            and _ENDS_WITH_GRADE.search(text.rstrip("."))
+            and _NUMBERED.match(_following(paragraphs, index))
+        ):
             indexes.append(index)  # "The experiences and progress of … requires improvement to be good." over "1. …"
             continue
-        if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING.search(text):
+        if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING_START.match(text):
             continue
-        if len(text.split()) > 20 or _GRADE_ALONE.match(following):
+        if _NOT_HEADING_END.search(text, max(0, len(text) - 5)):
+            continue
+        if len(text.split()) > 20 or _GRADE_ALONE.match(_following(paragraphs, index)):
             continue  # a sentence, or a row of a judgement table with its grade on the next line
         if ":" not in text and _ENDS_WITH_GRADE.search(text):
             continue  # a row of a table with its grade on the same line, or a headline
