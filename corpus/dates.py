@@ -9,6 +9,8 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from corpus.casing import each_case, in_order
+
 MONTHS = {
     "january": 1,
     "february": 2,
@@ -71,18 +73,25 @@ _ITEM_PARTS = re.compile(
 # Any character but a full stop; the stop of "St. Helens" or "Dr. Ann Example" does not end a sentence.
 _IN_SENTENCE = r"(?:[^.]|(?<=\bSt)\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.)"
 
-# Where a letter or report states its visit: a header, or the words that lead into the dates in prose.
+# Where a letter or report states its visit, each cue with whether it is prose (a header's dates are this visit's):
+# a header, or the words that lead into the dates in prose. A cue's patterns are read as one (casing.in_order); a
+# header's are split by their first letter's case (casing.each_case), for a fast scan of the whole text.
 _VISIT_CUES = (
-    re.compile(r"inspection\s+dates?\s*:?\s*", re.IGNORECASE),
-    re.compile(r"dates?\s+of\s+(?:the\s+)?(?:inspection|visit)\s*:?\s*", re.IGNORECASE),
-    re.compile(
-        rf"(?:visit|inspection|inspected|meeting\s+with{_IN_SENTENCE}{{0,200}}?|met\s+with{_IN_SENTENCE}{{0,200}}?|"
-        rf"thank\s+you|took\s+place|carried\s+out|undertaken|conducted){_IN_SENTENCE}{{0,250}}?"
-        rf"\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d|{_WEEKDAY})",
-        re.IGNORECASE,
+    (False, each_case("i", r"nspection\s+dates?\s*:?\s*")),
+    (False, each_case("d", r"ates?\s+of\s+(?:the\s+)?(?:inspection|visit)\s*:?\s*")),
+    (
+        True,
+        (
+            re.compile(
+                rf"(?:visit|inspection|inspected|meeting\s+with{_IN_SENTENCE}{{0,200}}?|"
+                rf"met\s+with{_IN_SENTENCE}{{0,200}}?|thank\s+you|took\s+place|carried\s+out|undertaken|conducted)"
+                rf"{_IN_SENTENCE}{{0,250}}?\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d|{_WEEKDAY})",
+                re.IGNORECASE,
+            ),
+        ),
     ),
     # Joint inspections open with the period: "Between 11 and 15 March 2019, Ofsted, the CQC and ...".
-    re.compile(r"(?:^|(?<=[.\n]))\s*(?:Between|From|During)\s+(?:the\s+)?(?=\d)", re.IGNORECASE),
+    (True, (re.compile(r"(?:^|(?<=[.\n]))\s*(?:Between|From|During)\s+(?:the\s+)?(?=\d)", re.IGNORECASE),)),
 )
 
 # Dates of something else than this visit: an earlier inspection, a report's publication, a judgement.
@@ -162,9 +171,8 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
 
 
 # "Published: 3 May 2024", "Report published on …": where the date starts. ("Report" before it moves no date.)
-# One pattern per case of its first letter, each led by it (the check that no letter comes before follows it): re
-# scans the whole text for one literal letter far faster than for a letter ignoring case.
-_PUBLISHED = tuple(re.compile(rf"{p}(?<!\w{p})(?i:ublished\s*:?\s*(?:on\s+)?)") for p in "Pp")
+# Split by its first letter's case (casing.each_case), for a fast scan of the whole text.
+_PUBLISHED = each_case("p", r"(?<!\w.)ublished\s*:?\s*(?:on\s+)?")
 
 
 def find_letter_date(text: str) -> date | None:
@@ -178,7 +186,7 @@ def find_letter_date(text: str) -> date | None:
             match = ONE_DATE.fullmatch(normalise(line))
             if match and (match["year"] or match["numeric"]):
                 return parse_date(line)
-    published = min(filter(None, (pattern.search(text) for pattern in _PUBLISHED)), key=re.Match.start, default=None)
+    published = next(in_order(_PUBLISHED, text), None)
     if published:
         found = ONE_DATE.match(normalise(text[published.end() : published.end() + 60]))
         if found and (found["year"] or found["numeric"]):
@@ -269,9 +277,8 @@ def find_visit_dates(text: str, letter_date: date | None = None) -> tuple[date, 
     Days printed without a year take it from `letter_date` (the visit precedes the letter).
     """
     flat = normalise(text)
-    for cue in _VISIT_CUES:
-        for found in cue.finditer(flat):
-            in_prose = cue not in _VISIT_CUES[:2]
+    for in_prose, cue in _VISIT_CUES:
+        for found in in_order(cue, flat):
             if in_prose and _OTHER_EVENT.search(flat, max(0, found.start() - 30), found.end()):
                 continue
             run = _RANGE.match(flat, found.end())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from corpus.casing import lowered_text
+from corpus.casing import each_case, in_order, lowered_text
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -485,11 +485,11 @@ _COVID_VISIT = re.compile(
     r"\(?ilacs\)?\s+framework[^.]{0,40}\.\s+[^.]{0,120}?\badapted\b[^.]{0,60}\bcovid",
     re.IGNORECASE,
 )
-# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …".
-FOCUS_CUE = re.compile(
-    r"(?:inspectors?|this\s+visit|the\s+visit)\s+(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
-    r"|the\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?",
-    re.IGNORECASE,
+_FOCUS_VERBS = r"(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
+# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …". Split by their
+# first letter's case (casing.each_case) and read as one pattern with casing.in_order, for a fast scan.
+FOCUS_CUES = each_case("i", rf"nspectors?\s+{_FOCUS_VERBS}") + each_case(
+    "t", rf"h(?:is|e)\s+visit\s+{_FOCUS_VERBS}|he\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?"
 )
 # Detail after the areas: "…, with a particular focus on …", "including …", a list after a colon.
 _FOCUS_DETAIL = re.compile(
@@ -543,7 +543,7 @@ def _focus_areas(text: str, focus: str | None) -> list[str] | None:
     if _COVID_VISIT.search(head):
         return ["covid-19"]
     # Older letters say what inspectors looked at without the word "arrangements": the first such sentence.
-    for cue in FOCUS_CUE.finditer(head):
+    for cue in in_order(FOCUS_CUES, head):
         sentence = head[cue.end() : head.find(".", cue.end())]
         if _OPENING_END.search(head, 0, cue.start()):
             break
