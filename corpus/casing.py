@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 # The characters whose lower case is not one character, in the same place, matching a lower-case pattern as the
 # original matches it ignoring case: "İ" becomes two, re takes "ı" for an "i" and "ſ" for an "s" while lower()
@@ -23,12 +22,6 @@ def lowered(text: str) -> str | None:
     if not text.isascii() and any(character in text for character in UNLIKE):
         return None
     return text.lower()
-
-
-@lru_cache(maxsize=4)
-def lowered_text(text: str) -> str | None:
-    """lowered(text), kept for the last few texts: the metadata parsers ask it of the same whole letter."""
-    return lowered(text)
 
 
 # The characters besides its two cases that re, ignoring case, takes for a letter.

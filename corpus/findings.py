@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from corpus.casing import each_case, in_order, lowered_text
+from corpus.casing import each_case, in_order
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -83,24 +83,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _may_say(text: str, paragraphs: list[_Paragraph], words: tuple[str, ...]) -> list[int]:
-    """Indexes of the paragraphs a case-insensitive pattern that needs one of these (lower-case) words may match
-    in, in order: a quick look that spares the slow search of most paragraphs.
+def _may_say(text: str, paragraphs: list[_Paragraph], words: tuple[re.Pattern[str], ...]) -> list[int]:
+    """Indexes of the paragraphs a case-insensitive pattern that needs one of these words (casing.each_case's
+    patterns) may match in, in order: a quick look that spares the slow search of most paragraphs.
 
-    The words are found in the whole text's lower-cased copy (one copy, shared by the parsers); each lies on a
-    line of the paragraph that starts last before it. Without a copy, every paragraph may say them.
+    The words are found in the whole text; each lies on a line of the paragraph that starts last before it.
     """
-    lower = lowered_text(text)
-    if lower is None:
-        return list(range(len(paragraphs)))
     starts = [paragraph.start for paragraph in paragraphs]
-    found = set()
-    for word in words:
-        at = lower.find(word)
-        while at >= 0:
-            found.add(bisect_right(starts, at) - 1)
-            at = lower.find(word, at + 1)
-    return sorted(found)
+    return sorted({bisect_right(starts, word.start()) - 1 for pattern in words for word in pattern.finditer(text)})
 
 
 @lru_cache(maxsize=4)
@@ -253,7 +243,7 @@ _SIF_OVERALL = re.compile(
     re.IGNORECASE,
 )
 _BOARD = r"(?:(?:local\s+)?safeguarding\s+children\s+board(?:\s+\(\w+\))?|lscb)"
-_BOARD_WORDS = ("board", "lscb")  # one of them is in every match of _BOARD
+_BOARD_WORDS = each_case("b", "oard") + each_case("l", "scb")  # one of them is in every match of _BOARD
 # The LSCB review's own judgement, a statement of its own (not a sentence that mentions the board in passing).
 _LSCB = re.compile(
     r"^(?:the\s+judgement\s+for\s+)?(?:the\s+)?(?:effectiveness\s+of\s+the\s+)?(?:(?-i:[A-Z])[\w’'&-]*\s+){0,4}"
@@ -372,11 +362,14 @@ _PRIORITY_SENTENCE = re.compile(
 )
 
 
+_PRIORITY_WORD = each_case("p", "riority")  # every match of _PRIORITY_SENTENCE says it
+
+
 def _priority_action(text: str, paragraphs: list[_Paragraph]) -> bool:
     for index, paragraph in enumerate(paragraphs):
         if _PRIORITY_HEADING.match(paragraph.text):
             return not _NO_PRIORITY.search(_following(paragraphs, index))
-    for index in _may_say(text, paragraphs, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
+    for index in _may_say(text, paragraphs, _PRIORITY_WORD):
         paragraph = paragraphs[index]
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
             return True
