@@ -105,14 +105,13 @@ MAX_VISIT_DAYS = 92
 # Led by its literal word (the check that a space or the start comes before follows it): a fast scan.
 SALUTATION = re.compile(r"Dear(?<!\SDear)\s+(?=[A-ZÀ-Þ])")
 
+_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
 # Ofsted's address block, which raw PDF text interleaves into page 1, even mid-sentence.
 _LETTERHEAD = re.compile(
-    r"(?:\bOfsted )?\b(?:Piccadilly Gate|Aviation House|Agora)\b.{0,220}?"
+    rf"(?:\bOfsted )?\b(?:{'|'.join(_LETTERHEAD_PLACES)})\b.{{0,220}}?"
     r"(?:www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk)\S*\s?"
 )
 
-
-_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
 # A day whose digits came apart: "1 9 June".
 _SPLIT_DAY = re.compile(rf"([0-3])(?<!\w[0-3]) (\d) (?={MONTH})", re.IGNORECASE)
 # Whether a text has one at all (most have none), asked of one pattern per first digit, each led by its literal digit
@@ -120,22 +119,30 @@ _SPLIT_DAY = re.compile(rf"([0-3])(?<!\w[0-3]) (\d) (?={MONTH})", re.IGNORECASE)
 _SPLIT_DAY_BY_DIGIT = tuple(re.compile(rf"{digit}(?<!\w{digit}) (\d) (?={MONTH})", re.IGNORECASE) for digit in "0123")
 
 
-# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
-@lru_cache(maxsize=16)
-def normalise(text: str) -> str:
-    """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
+def single_spaced(text: str) -> str:
+    """One line: every whitespace run, line breaks included, becomes one space (at either end too)."""
     # Extracted text breaks lines with "\n" and paragraphs with "\n\n", and mostly has no other whitespace than
     # single spaces. Where replacing those breaks leaves no double space and nothing unprintable (every whitespace
     # character but the space is), every run has become one space: the same line, made several times faster.
     flat = text.replace("\n\n", " ").replace("\n", " ")
-    if "  " in flat or not flat.isprintable():
-        words = text.split()  # str.split and the regex \s know the same whitespace
-        flat = " ".join(words)
-        if words and text[0].isspace():
-            flat = " " + flat
-        if text[-1:].isspace():
-            flat += " "
-    if any(place in flat for place in _LETTERHEAD_PLACES):
+    if "  " not in flat and flat.isprintable():
+        return flat
+    words = text.split()  # str.split and the regex \s know the same whitespace
+    flat = " ".join(words)
+    if words and text[0].isspace():
+        flat = " " + flat
+    if text[-1:].isspace():
+        flat += " "
+    return flat
+
+
+# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
+@lru_cache(maxsize=16)
+def normalise(text: str) -> str:
+    """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
+    flat = single_spaced(text)
+    # Every address block names one of the places and an address on gov.uk: looks that spare most texts its pattern.
+    if "gov.uk" in flat and any(place in flat for place in _LETTERHEAD_PLACES):
         flat = _LETTERHEAD.sub("", flat)
     if any(split_day.search(flat) for split_day in _SPLIT_DAY_BY_DIGIT):
         flat = _SPLIT_DAY.sub(r"\1\2 ", flat)

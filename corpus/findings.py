@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from corpus.casing import each_case, in_order
+from corpus.dates import single_spaced
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -80,7 +81,7 @@ def _following(paragraphs: list[_Paragraph], index: int) -> str:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    return single_spaced(text).strip()
 
 
 def _may_say(text: str, paragraphs: list[_Paragraph], words: tuple[re.Pattern[str], ...]) -> list[int]:
