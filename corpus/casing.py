@@ -28,14 +28,18 @@ def lowered(text: str) -> str | None:
 _ALSO_TAKEN_FOR = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
+def taken_for(letter: str) -> str:
+    """Every character re, ignoring case, takes for a letter: "Ii" and "İı" for "i", "Ss" and "ſ" for "s"."""
+    return letter.upper() + letter.lower() + _ALSO_TAKEN_FOR.get(letter.lower(), "")
+
+
 def each_case(letter: str, rest: str) -> tuple[re.Pattern[str], ...]:
     """The pattern `letter` then `rest`, ignoring case, as one pattern per character re ignoring case takes for that
-    letter ("I", "i", "İ" and "ı" for "i"), each led by it as a literal, to be read with in_order.
+    letter, each led by it as a literal, to be read with in_order.
 
     `rest` may look behind at the letter as any character: "(?<!\\w.)" says no word character comes before it.
     """
-    characters = letter.upper() + letter.lower() + _ALSO_TAKEN_FOR.get(letter.lower(), "")
-    return tuple(re.compile(f"{character}(?i:{rest})") for character in characters)
+    return tuple(re.compile(f"{character}(?i:{rest})") for character in taken_for(letter))
 
 
 def in_order(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
@@ -57,5 +61,7 @@ def in_order(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Ma
         if not found:
             return
         first = min(found, key=re.Match.start)  # the earliest; at one place, the first pattern's
+        if first.end() == first.start():
+            raise ValueError(f"{first.re.pattern!r} matched an empty string: in_order cannot step past it")
         yield first
         end = first.end()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from corpus.casing import each_case, in_order
+from corpus.casing import each_case, in_order, taken_for
 from corpus.dates import single_spaced
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
@@ -254,9 +254,9 @@ _LSCB = re.compile(
 # A statement whose grade went to the next line: "The effectiveness of the LSCB is" / "… (LSCB) requires".
 _LSCB_CUT = re.compile(rf"{_BOARD}\s*(?:is|are|requires)?:?$", re.IGNORECASE)
 # What its matches end with, whitespace aside: the last character of "board", "(LSCB)", "lscb", "is", "are",
-# "requires" or ":", in either case ("ſ" too, which re ignoring case takes for an "s"). A look at the last character
-# spares the search of every paragraph that ends otherwise (most end with a full stop).
-_LSCB_CUT_LAST = frozenset("dD)bBsSſeE:")
+# "requires" or ":", in any case re ignoring case reads. A look at the last character spares the search of every
+# paragraph that ends otherwise (most end with a full stop).
+_LSCB_CUT_LAST = frozenset(")" + ":" + "".join(map(taken_for, "dbse")))
 
 
 def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
@@ -361,8 +361,6 @@ _PRIORITY_SENTENCE = re.compile(
     r"(?![^.]{0,60}\b(?:previous|last|earlier)\b)",
     re.IGNORECASE,
 )
-
-
 _PRIORITY_WORD = each_case("p", "riority")  # every match of _PRIORITY_SENTENCE says it
 
 

@@ -6,7 +6,7 @@ import re
 import string
 import sys
 
-from corpus.casing import UNLIKE, each_case, in_order, lowered
+from corpus.casing import UNLIKE, each_case, in_order, lowered, taken_for
 
 
 def test_every_other_character_lower_cases_into_one_that_matches_as_re_ignoring_case_would() -> None:
@@ -36,7 +36,7 @@ def test_text_with_a_character_that_lower_cases_otherwise_has_no_copy() -> None:
         assert lowered(f"Visit to {odd}") is None
 
 
-def test_each_case_leads_a_pattern_with_every_character_re_ignoring_case_takes_for_the_letter() -> None:
+def test_taken_for_and_each_case_know_every_character_re_ignoring_case_takes_for_a_letter() -> None:
     # What splitting a pattern by its first letter's case rests on, checked for every character this Python knows.
     any_letter = re.compile("[a-z]", re.IGNORECASE)
     taken: dict[str, set[str]] = {letter: set() for letter in string.ascii_lowercase}
@@ -46,6 +46,7 @@ def test_each_case_leads_a_pattern_with_every_character_re_ignoring_case_takes_f
                 if re.fullmatch(letter, character, re.IGNORECASE):
                     taken[letter].add(character)
     for letter, characters in taken.items():
+        assert set(taken_for(letter)) == characters, letter
         assert {pattern.pattern[0] for pattern in each_case(letter, "")} == characters, letter
 
 
