@@ -9,6 +9,8 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from corpus.casing import each_case, in_order
+
 MONTHS = {
     "january": 1,
     "february": 2,
@@ -71,18 +73,25 @@ _ITEM_PARTS = re.compile(
 # Any character but a full stop; the stop of "St. Helens" or "Dr. Ann Example" does not end a sentence.
 _IN_SENTENCE = r"(?:[^.]|(?<=\bSt)\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.)"
 
-# Where a letter or report states its visit: a header, or the words that lead into the dates in prose.
+# Where a letter or report states its visit, each cue with whether it is prose (a header's dates are this visit's):
+# a header, or the words that lead into the dates in prose. A cue's patterns are read as one (casing.in_order); a
+# header's are split by their first letter's case (casing.each_case), for a fast scan of the whole text.
 _VISIT_CUES = (
-    re.compile(r"inspection\s+dates?\s*:?\s*", re.IGNORECASE),
-    re.compile(r"dates?\s+of\s+(?:the\s+)?(?:inspection|visit)\s*:?\s*", re.IGNORECASE),
-    re.compile(
-        rf"(?:visit|inspection|inspected|meeting\s+with{_IN_SENTENCE}{{0,200}}?|met\s+with{_IN_SENTENCE}{{0,200}}?|"
-        rf"thank\s+you|took\s+place|carried\s+out|undertaken|conducted){_IN_SENTENCE}{{0,250}}?"
-        rf"\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d|{_WEEKDAY})",
-        re.IGNORECASE,
+    (False, each_case("i", r"nspection\s+dates?\s*:?\s*")),
+    (False, each_case("d", r"ates?\s+of\s+(?:the\s+)?(?:inspection|visit)\s*:?\s*")),
+    (
+        True,
+        (
+            re.compile(
+                rf"(?:visit|inspection|inspected|meeting\s+with{_IN_SENTENCE}{{0,200}}?|"
+                rf"met\s+with{_IN_SENTENCE}{{0,200}}?|thank\s+you|took\s+place|carried\s+out|undertaken|conducted)"
+                rf"{_IN_SENTENCE}{{0,250}}?\b(?:on|between|from|during)\s+(?:the\s+)?(?=\d|{_WEEKDAY})",
+                re.IGNORECASE,
+            ),
+        ),
     ),
     # Joint inspections open with the period: "Between 11 and 15 March 2019, Ofsted, the CQC and ...".
-    re.compile(r"(?:^|(?<=[.\n]))\s*(?:Between|From|During)\s+(?:the\s+)?(?=\d)", re.IGNORECASE),
+    (True, (re.compile(r"(?:^|(?<=[.\n]))\s*(?:Between|From|During)\s+(?:the\s+)?(?=\d)", re.IGNORECASE),)),
 )
 
 # Dates of something else than this visit: an earlier inspection, a report's publication, a judgement.
@@ -96,31 +105,48 @@ MAX_VISIT_DAYS = 92
 # Led by its literal word (the check that a space or the start comes before follows it): a fast scan.
 SALUTATION = re.compile(r"Dear(?<!\SDear)\s+(?=[A-ZÀ-Þ])")
 
+_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
 # Ofsted's address block, which raw PDF text interleaves into page 1, even mid-sentence.
 _LETTERHEAD = re.compile(
-    r"(?:\bOfsted )?\b(?:Piccadilly Gate|Aviation House|Agora)\b.{0,220}?"
+    rf"(?:\bOfsted )?\b(?:{'|'.join(_LETTERHEAD_PLACES)})\b.{{0,220}}?"
     r"(?:www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk)\S*\s?"
 )
 
-
-_LETTERHEAD_PLACES = ("Piccadilly Gate", "Aviation House", "Agora")
-# The digit leads and the word boundary before it is checked after it: a fast scan.
+# A day whose digits came apart: "1 9 June".
 _SPLIT_DAY = re.compile(rf"([0-3])(?<!\w[0-3]) (\d) (?={MONTH})", re.IGNORECASE)
+# Whether a text has one at all (most have none), asked of one pattern per first digit, each led by its literal digit
+# (the word boundary before it checked after it): a scan several times faster than for a choice of four digits.
+_SPLIT_DAY_BY_DIGIT = tuple(re.compile(rf"{digit}(?<!\w{digit}) (\d) (?={MONTH})", re.IGNORECASE) for digit in "0123")
 
 
-# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
-@lru_cache(maxsize=16)
-def normalise(text: str) -> str:
-    """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
+def single_spaced(text: str) -> str:
+    """One line: every whitespace run, line breaks included, becomes one space (at either end too)."""
+    # Extracted text breaks lines with "\n" and paragraphs with "\n\n", and mostly has no other whitespace than
+    # single spaces. Where replacing those breaks leaves no double space and nothing unprintable (every whitespace
+    # character but the space is), every run has become one space: the same line, made several times faster.
+    flat = text.replace("\n\n", " ").replace("\n", " ")
+    if "  " not in flat and flat.isprintable():
+        return flat
     words = text.split()  # str.split and the regex \s know the same whitespace
     flat = " ".join(words)
     if words and text[0].isspace():
         flat = " " + flat
     if text[-1:].isspace():
         flat += " "
-    if any(place in flat for place in _LETTERHEAD_PLACES):
+    return flat
+
+
+# Cached: every metadata parser flattens the same whole text, and a letter's text is ~30 kB.
+@lru_cache(maxsize=16)
+def normalise(text: str) -> str:
+    """One line: whitespace runs become a space, Ofsted's address block goes, split day digits ("1 9 June") join."""
+    flat = single_spaced(text)
+    # Every address block names one of the places and an address on gov.uk: looks that spare most texts its pattern.
+    if "gov.uk" in flat and any(place in flat for place in _LETTERHEAD_PLACES):
         flat = _LETTERHEAD.sub("", flat)
-    return _SPLIT_DAY.sub(r"\1\2 ", flat)
+    if any(split_day.search(flat) for split_day in _SPLIT_DAY_BY_DIGIT):
+        flat = _SPLIT_DAY.sub(r"\1\2 ", flat)
+    return flat
 
 
 def _month_number(name: str) -> int:
@@ -156,9 +182,9 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
     return _safe_date(year, _month_number(match["month"]), day)
 
 
-# "Published: 3 May 2024", "Report published on …": where the date starts. Led by its literal word (the check that
-# no letter comes before follows it): a fast scan of the whole text. ("Report" before it moves no date.)
-_PUBLISHED = re.compile(r"published(?<!\wpublished)\s*:?\s*(?:on\s+)?", re.IGNORECASE)
+# "Published: 3 May 2024", "Report published on …": where the date starts. ("Report" before it moves no date.)
+# Split by its first letter's case (casing.each_case), for a fast scan of the whole text.
+_PUBLISHED = each_case("p", r"(?<!\w.)ublished\s*:?\s*(?:on\s+)?")
 
 
 def find_letter_date(text: str) -> date | None:
@@ -172,7 +198,7 @@ def find_letter_date(text: str) -> date | None:
             match = ONE_DATE.fullmatch(normalise(line))
             if match and (match["year"] or match["numeric"]):
                 return parse_date(line)
-    published = _PUBLISHED.search(text)
+    published = next(in_order(_PUBLISHED, text), None)
     if published:
         found = ONE_DATE.match(normalise(text[published.end() : published.end() + 60]))
         if found and (found["year"] or found["numeric"]):
@@ -263,9 +289,8 @@ def find_visit_dates(text: str, letter_date: date | None = None) -> tuple[date, 
     Days printed without a year take it from `letter_date` (the visit precedes the letter).
     """
     flat = normalise(text)
-    for cue in _VISIT_CUES:
-        for found in cue.finditer(flat):
-            in_prose = cue not in _VISIT_CUES[:2]
+    for in_prose, cue in _VISIT_CUES:
+        for found in in_order(cue, flat):
             if in_prose and _OTHER_EVENT.search(flat, max(0, found.start() - 30), found.end()):
                 continue
             run = _RANGE.match(flat, found.end())

@@ -7,11 +7,13 @@ The names and values below are the contract every later layer (index, facets, pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from corpus.casing import lowered
+from corpus.casing import each_case, in_order, taken_for
+from corpus.dates import single_spaced
 from corpus.visittypes import FOCUSED, INSPECTION, MONITORING, REPORTS, SEND
 
 # The frameworks a full report or SEND report is written under.
@@ -74,15 +76,22 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     return [_Paragraph(match.start(), match.end(), match.group(0).strip()) for match in _PARAGRAPH.finditer(text)]
 
 
+def _following(paragraphs: list[_Paragraph], index: int) -> str:
+    return paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+
+
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    return single_spaced(text).strip()
 
 
-def _may_say(text: str, words: tuple[str, ...]) -> bool:
-    """False where a case-insensitive pattern that needs one of these (lower-case) words cannot match: a quick
-    look that spares the slow search of most paragraphs."""
-    lower = lowered(text)
-    return lower is None or any(word in lower for word in words)
+def _may_say(text: str, paragraphs: list[_Paragraph], words: tuple[re.Pattern[str], ...]) -> list[int]:
+    """Indexes of the paragraphs a case-insensitive pattern that needs one of these words (casing.each_case's
+    patterns) may match in, in order: a quick look that spares the slow search of most paragraphs.
+
+    The words are found in the whole text; each lies on a line of the paragraph that starts last before it.
+    """
+    starts = [paragraph.start for paragraph in paragraphs]
+    return sorted({bisect_right(starts, word.start()) - 1 for pattern in words for word in pattern.finditer(text)})
 
 
 @lru_cache(maxsize=4)
@@ -133,6 +142,8 @@ _ILACS_HEADING = re.compile(
     rf"(?::|\s+(?:is|are|requires?)\b:?)?\s*(?P<grade>{_GRADE})\.?$",
     re.IGNORECASE,
 )
+# The words every such heading starts with: a look at a paragraph's first word spares flattening most short ones.
+_ILACS_HEADING_START = re.compile(r"(?:the|experiences|impact)\s", re.IGNORECASE)
 _LONG_PARAGRAPH = 200
 
 
@@ -177,7 +188,11 @@ def _ilacs_judgements(text: str, paragraphs: list[_Paragraph], visit_start: str 
     table = _ilacs_rows(_ilacs_table(text))
     headings: dict[str, str | None] = {}
     for paragraph in paragraphs:
-        if len(paragraph.text) < 160 and (heading := _ILACS_HEADING.match(_flat(paragraph.text))):
+        if (
+            len(paragraph.text) < 160
+            and _ILACS_HEADING_START.match(paragraph.text)
+            and (heading := _ILACS_HEADING.match(_flat(paragraph.text)))
+        ):
             for key, grade in _ilacs_rows(heading.group(0)).items():
                 if key in headings and headings[key] != grade:
                     grade = None  # two headings disagree: neither is trusted
@@ -229,7 +244,7 @@ _SIF_OVERALL = re.compile(
     re.IGNORECASE,
 )
 _BOARD = r"(?:(?:local\s+)?safeguarding\s+children\s+board(?:\s+\(\w+\))?|lscb)"
-_BOARD_WORDS = ("board", "lscb")  # one of them is in every match of _BOARD
+_BOARD_WORDS = each_case("b", "oard") + each_case("l", "scb")  # one of them is in every match of _BOARD
 # The LSCB review's own judgement, a statement of its own (not a sentence that mentions the board in passing).
 _LSCB = re.compile(
     r"^(?:the\s+judgement\s+for\s+)?(?:the\s+)?(?:effectiveness\s+of\s+the\s+)?(?:(?-i:[A-Z])[\w’'&-]*\s+){0,4}"
@@ -238,6 +253,10 @@ _LSCB = re.compile(
 )
 # A statement whose grade went to the next line: "The effectiveness of the LSCB is" / "… (LSCB) requires".
 _LSCB_CUT = re.compile(rf"{_BOARD}\s*(?:is|are|requires)?:?$", re.IGNORECASE)
+# What its matches end with, whitespace aside: the last character of "board", "(LSCB)", "lscb", "is", "are",
+# "requires" or ":", in any case re ignoring case reads. A look at the last character spares the search of every
+# paragraph that ends otherwise (most end with a full stop).
+_LSCB_CUT_LAST = frozenset(")" + ":" + "".join(map(taken_for, "dbse")))
 
 
 def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
@@ -256,22 +275,20 @@ def _sif_judgements(text: str, paragraphs: list[_Paragraph]) -> dict[str, str]:
     overall = _SIF_OVERALL.search(head, 0, first_row)
     if overall and (grade := _grade(_flat(overall.group("grade")))):
         judgements = {"overall_effectiveness": grade, **judgements}
-    lscb = _lscb(paragraphs)
+    lscb = _lscb(text, paragraphs)
     if lscb:
         judgements["lscb"] = lscb
     return judgements
 
 
-def _lscb(paragraphs: list[_Paragraph]) -> str | None:
+def _lscb(text: str, paragraphs: list[_Paragraph]) -> str | None:
     """The board's grade where every statement of it agrees; a heading line or the head of the review."""
     grades = set()
-    for index, paragraph in enumerate(paragraphs):
-        if not _may_say(paragraph.text, _BOARD_WORDS):
-            continue
-        words = _flat(paragraph.text)
+    for index in _may_say(text, paragraphs, _BOARD_WORDS):
+        words = _flat(paragraphs[index].text)
         if len(words) > 300 or words.lower().startswith(("an lscb", "a local safeguarding")):
             continue
-        if _LSCB_CUT.search(words) and index + 1 < len(paragraphs):
+        if words.rstrip()[-1:] in _LSCB_CUT_LAST and _LSCB_CUT.search(words) and index + 1 < len(paragraphs):
             words = f"{words} {_flat(paragraphs[index + 1].text)}"
         statement = _LSCB.match(words)
         if not statement:
@@ -344,16 +361,15 @@ _PRIORITY_SENTENCE = re.compile(
     r"(?![^.]{0,60}\b(?:previous|last|earlier)\b)",
     re.IGNORECASE,
 )
+_PRIORITY_WORD = each_case("p", "riority")  # every match of _PRIORITY_SENTENCE says it
 
 
-def _priority_action(paragraphs: list[_Paragraph]) -> bool:
+def _priority_action(text: str, paragraphs: list[_Paragraph]) -> bool:
     for index, paragraph in enumerate(paragraphs):
         if _PRIORITY_HEADING.match(paragraph.text):
-            following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-            return not _NO_PRIORITY.search(following)
-    for paragraph in paragraphs:
-        if not _may_say(paragraph.text, ("priority",)):  # every match of _PRIORITY_SENTENCE says it
-            continue
+            return not _NO_PRIORITY.search(_following(paragraphs, index))
+    for index in _may_say(text, paragraphs, _PRIORITY_WORD):
+        paragraph = paragraphs[index]
         if _PRIORITY_SENTENCE.search(paragraph.text) and not _NO_PRIORITY.search(paragraph.text):
             return True
     return False
@@ -461,11 +477,11 @@ _COVID_VISIT = re.compile(
     r"\(?ilacs\)?\s+framework[^.]{0,40}\.\s+[^.]{0,120}?\badapted\b[^.]{0,60}\bcovid",
     re.IGNORECASE,
 )
-# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …".
-FOCUS_CUE = re.compile(
-    r"(?:inspectors?|this\s+visit|the\s+visit)\s+(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
-    r"|the\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?",
-    re.IGNORECASE,
+_FOCUS_VERBS = r"(?:looked\s+at|considered|evaluated|reviewed|focused\s+on|examined)"
+# Words that say what a visit looked at: "Inspectors looked at …", "The focus of this visit was …". Split by their
+# first letter's case (casing.each_case) and read as one pattern with casing.in_order, for a fast scan.
+FOCUS_CUES = each_case("i", rf"nspectors?\s+{_FOCUS_VERBS}") + each_case(
+    "t", rf"h(?:is|e)\s+visit\s+{_FOCUS_VERBS}|he\s+focus\s+of\s+(?:this|the)\s+visit\s+was(?:\s+on)?"
 )
 # Detail after the areas: "…, with a particular focus on …", "including …", a list after a colon.
 _FOCUS_DETAIL = re.compile(
@@ -519,7 +535,7 @@ def _focus_areas(text: str, focus: str | None) -> list[str] | None:
     if _COVID_VISIT.search(head):
         return ["covid-19"]
     # Older letters say what inspectors looked at without the word "arrangements": the first such sentence.
-    for cue in FOCUS_CUE.finditer(head):
+    for cue in in_order(FOCUS_CUES, head):
         sentence = head[cue.end() : head.find(".", cue.end())]
         if _OPENING_END.search(head, 0, cue.start()):
             break
@@ -548,11 +564,15 @@ def _areas_in(clause: str) -> list[str]:
 
 # A heading: a short line of its own that is no sentence, no bullet, no header field and no table cell.
 _HEADING_WORDS = re.compile(r"^[A-Z\d][^\n]{2,150}+$")  # possessive: a long paragraph fails without backtracking
-_NOT_HEADING = re.compile(
-    rf"[.,;]$|^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
-    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|\b(?:19|20)\d\d$|\s\d{1,3}$|^(?:page\s+)?\d+$",
+# What a line that is no heading starts with, or is: a bullet, a numbered sentence, a grade, a header field, …
+_NOT_HEADING_START = re.compile(
+    rf"^•|^\d{{1,3}}\.\s+\w+.{{80}}|^(?:{_GRADE}|judgement\s+grade|grade|and|dear\b.*|yours\s+\w+)$|"
+    r"^[^:?]{1,40}:\s*\S|^(?:his|her)\s+majesty|^(?:page\s+)?\d+$",
     re.IGNORECASE,
 )
+# What it ends with: a stop or comma, a year, a page number. Four characters at most (a newline may follow): looked
+# for in a line's last five only, not tried at every place along it.
+_NOT_HEADING_END = re.compile(r"(?:[.,;]|\b(?:19|20)\d\d|\s\d{1,3})$")
 
 
 _ENDS_WITH_GRADE = re.compile(rf"\b{_GRADE}$", re.IGNORECASE)
@@ -568,13 +588,18 @@ def _heading_indexes(paragraphs: list[_Paragraph]) -> list[int]:
         text = paragraphs[index].text
         if _SIGN_OFF.match(text):
             break
-        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-        if _JUDGEMENT_HEADING.match(text) and _ENDS_WITH_GRADE.search(text.rstrip(".")) and _NUMBERED.match(following):
+        if (
+            _JUDGEMENT_HEADING.match(text)
+            and _ENDS_WITH_GRADE.search(text.rstrip("."))
+            and _NUMBERED.match(_following(paragraphs, index))
+        ):
             indexes.append(index)  # "The experiences and progress of … requires improvement to be good." over "1. …"
             continue
-        if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING.search(text):
+        if "\n" in text or not _HEADING_WORDS.match(text) or _NOT_HEADING_START.match(text):
             continue
-        if len(text.split()) > 20 or _GRADE_ALONE.match(following):
+        if _NOT_HEADING_END.search(text, max(0, len(text) - 5)):
+            continue
+        if len(text.split()) > 20 or _GRADE_ALONE.match(_following(paragraphs, index)):
             continue  # a sentence, or a row of a judgement table with its grade on the next line
         if ":" not in text and _ENDS_WITH_GRADE.search(text):
             continue  # a row of a table with its grade on the same line, or a headline
@@ -619,7 +644,7 @@ def find_findings(
     elif visit_type == SEND:
         found.update(_send(text))
     if visit_type in VISIT_LETTERS:
-        found["priority_action"] = _priority_action(paragraphs)
+        found["priority_action"] = _priority_action(text, paragraphs)
         found["focus_areas"] = _focus_areas(text, focus)
     if visit_type in VISIT_LETTERS or visit_type in REPORTS:
         heading = _LETTER_IMPROVE_HEADING if visit_type in VISIT_LETTERS else _REPORT_IMPROVE_HEADING

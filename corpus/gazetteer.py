@@ -135,12 +135,21 @@ def mentions(text: str) -> list[Authority]:
     return [compact[m.group(0).replace(" ", "")] for m in _mention_pattern().finditer(_key(text))]
 
 
+# The words of a title or opening sentence that lead into the name of the authority it is about.
+_SUBJECT_LEAD = (
+    r"focuss?ed visit to|monitoring visit (?:to|of|at)|joint targeted area inspection of|"
+    r"send\)? (?:full )?(?:inspection|revisit) (?:of|in)|disabilities (?:full )?(?:inspection|revisit) (?:of|in)|"
+    r"re-? ?inspection of|inspection of|annual engagement meeting (?:with|for)|progress (?:made )?in"
+)
+# Words that may come before them ("Ofsted focused visit to", "Joint local area SEND inspection in").
+_SUBJECT_PREFIXES = ("ofsted", "re:?", "joint", "local", "area")
+_PREFIXED_LEAD = rf"\s+(?:(?:{'|'.join(_SUBJECT_PREFIXES)})\s+)*(?:{_SUBJECT_LEAD})"
 # Titles and opening sentences that name the authority a document is about, each capturing the words after.
+# "(?:prefix\s+)*(?:lead)", written as one alternative per first prefix and then the leads: every alternative
+# starts with a plain letter, which lets re skip the other characters of a lower-cased head instead of trying
+# every place.
 _SUBJECT = re.compile(
-    r"(?:(?:ofsted|re:?|joint|local|area)\s+)*"
-    r"(?:focuss?ed visit to|monitoring visit (?:to|of|at)|joint targeted area inspection of|"
-    r"(?:send\)?|disabilities) (?:full )?(?:inspection|revisit) (?:of|in)|(?:re-? ?)?inspection of|"
-    r"annual engagement meeting (?:with|for)|progress (?:made )?in)\s+(.{3,180})",
+    "(?:" + "".join(f"{prefix}{_PREFIXED_LEAD}|" for prefix in _SUBJECT_PREFIXES) + rf"{_SUBJECT_LEAD})\s+(.{{3,180}})",
     re.IGNORECASE | re.DOTALL,
 )
 # The same (its pattern is in lower case) for a lower-cased copy: ignoring case, re tries each letter several ways.

@@ -12,7 +12,8 @@ from pathlib import PurePath
 from typing import Any
 
 from corpus import dates, people
-from corpus.findings import FOCUS_CUE, find_findings, opening
+from corpus.casing import in_order
+from corpus.findings import FOCUS_CUES, find_findings, opening
 from corpus.gazetteer import find_authority
 from corpus.letters import FIELDS, Found
 from corpus.visittypes import (
@@ -138,7 +139,7 @@ def find_focus(text: str, visit_type: str | None = None) -> str | None:
     if visit_type in REPORTS:  # reports mention past visits' arrangements in passing: only a letter states its own
         return None
     flat = opening(text)
-    for cue in FOCUS_CUE.finditer(flat):
+    for cue in in_order(FOCUS_CUES, flat):
         found = _ARRANGEMENTS.match(flat, cue.end())
         if found:
             focus = _FOCUS_LIST.sub("", found["focus"])

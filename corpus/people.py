@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from corpus.casing import each_case, in_order
 from corpus.dates import ONE_DATE, SALUTATION, normalise
 from corpus.visittypes import INSPECTION, SEND
 
@@ -70,7 +71,9 @@ _FINDINGS = re.compile(
     r"|\bHeadline findings\b|\bMain findings\b|\bOverview\b|\bAreas? for priority action\b|\bYours\s+sincerely",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.]\s+(?=[A-Z‘“\"(])")
+# The full stop that ends a sentence: before a capital or an opening quote, not after an initial or a title ("J. Ann",
+# "Mrs. Jones"). The stop leads (the letters before it checked after it): a fast scan.
+_SENTENCE_END = re.compile(r"\.(?<!\b[A-Z]\.)(?<!\bM[rs]\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)\s+(?=[A-Z‘“\"(])")
 
 
 @lru_cache(maxsize=16)  # finding inspectors and the signatory flatten the same whole text
@@ -129,7 +132,7 @@ def _letter_body(flat: str) -> str:
     """The letter from its salutation to its sign-off."""
     dear = SALUTATION.search(flat)
     body = flat[dear.end() :] if dear else flat
-    sign_off = _SIGN_OFF.search(body)
+    sign_off = next(in_order(_SIGN_OFFS, body), None)
     return body[: sign_off.start()] if sign_off else body
 
 
@@ -184,8 +187,12 @@ def _visitors_in_letter(flat: str) -> list[str]:
     return _unique(_visitors_in(later)[0])
 
 
-# Led by a capital, the word boundary before it checked after it: a fast scan of the whole text.
-_REPORT_LEAD = re.compile(r"(?:L(?<!\wL)ead\s+inspectors?|R(?<!\wR)eporting\s+inspector)\s*:?\s*(?=[A-ZÀ-Þ])")
+# "Lead inspector: A", "Reporting inspector A": one pattern per first word, each led by it (the word boundary before
+# it checked after it), for a fast scan of the whole text.
+_REPORT_LEADS = tuple(
+    re.compile(rf"{word}(?<!\w{word})\s+{role}\s*:?\s*(?=[A-ZÀ-Þ])")
+    for word, role in (("Lead", "inspectors?"), ("Reporting", "inspector"))
+)
 _REPORT_FIELD_END = re.compile(
     r"\b(?:Judgement|Deputy|Team\s+inspectors?|Senior\s+data|Quality\s+assurance|Shadow|Age\s+group|Published"
     r"|Report\s+published|Inspection|Overall|The\s+overall|Any\s+complaints|Contents|Additional)\b"
@@ -193,7 +200,7 @@ _REPORT_FIELD_END = re.compile(
 
 
 def _lead_inspectors_of_report(flat: str) -> list[str]:
-    for cue in _REPORT_LEAD.finditer(flat):
+    for cue in in_order(_REPORT_LEADS, flat):
         if not re.match(r"Reporting|Lead\s+inspectors?\s*:", cue.group(), re.IGNORECASE):
             continue
         field = flat[cue.end() : cue.end() + 200]
@@ -237,7 +244,7 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     leads: list[str] = []
     if visit_type == SEND or (not is_letter and re.search(r"Area SEND", flat[:3000])):
         leads = _lead_inspectors_of_send(flat)
-    elif visit_type == INSPECTION or (not is_letter and _REPORT_LEAD.search(flat)):
+    elif visit_type == INSPECTION or (not is_letter and any(lead.search(flat) for lead in _REPORT_LEADS)):
         leads = _lead_inspectors_of_report(flat)
     else:
         return _visitors_in_letter(flat)
@@ -245,14 +252,14 @@ def find_inspectors(text: str, visit_type: str | None = None) -> list[str]:
     return leads or (_visitors_in_letter(flat) if is_letter else [])
 
 
-# Its first letter leads, the word boundary before it checked after it: a fast scan of the whole text.
-_SIGN_OFF = re.compile(r"[Yy](?<!\w[Yy])(?i:ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*)")
+# "Yours sincerely", split by its first letter's case (casing.each_case), for a fast scan of the whole text.
+_SIGN_OFFS = each_case("y", r"(?<!\w.)ours?\s+(?:sincerely|faithfully|truly)\s*,?\s*")
 
 
 def find_signatory(text: str) -> str | None:
     """The name signed under "Yours sincerely" (or, with no sign-off, above the closing role line)."""
     flat = _flatten(text)
-    sign_offs = list(_SIGN_OFF.finditer(flat))
+    sign_offs = list(in_order(_SIGN_OFFS, flat))
     if sign_offs:
         sign_off = sign_offs[-1]
         names = _names_in(flat[sign_off.end() : sign_off.end() + 120])

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from corpus.dates import find_letter_date, find_visit_dates, parse_date
+from corpus.dates import find_letter_date, find_visit_dates, normalise, parse_date
 
 
 @pytest.mark.parametrize(
@@ -260,3 +260,13 @@ def test_header_dates_count_whatever_precedes_them() -> None:
 def test_an_abbreviation_with_a_full_stop_does_not_end_the_visit_sentence() -> None:
     sentence = "This letter reports a focused visit to St. Helens children’s services on 4 and 5 May 2023."
     assert find_visit_dates(sentence, date(2023, 6, 1)) == (date(2023, 5, 4), date(2023, 5, 5))
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\n\n", "  ", " \n", "\t", "\u00a0", "\r\n", "\n\u2028\n"])
+def test_normalised_text_is_one_line_with_one_space_for_any_whitespace_run(gap: str) -> None:
+    assert normalise(f"Inspection{gap}dates:{gap}3 to 7{gap}March 2025") == "Inspection dates: 3 to 7 March 2025"
+    assert normalise(f"{gap}Visit{gap}") == " Visit "
+    assert find_visit_dates(f"Inspection{gap}dates:{gap}3{gap}to{gap}7 March{gap}2025") == (
+        date(2025, 3, 3),
+        date(2025, 3, 7),
+    )
