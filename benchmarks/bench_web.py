@@ -1,7 +1,7 @@
 """Load on the web API: 8 clients for 20 s against /api/search served by `letters serve`, every request a
 different search; then the same during a `letters reindex --full` swap.
 
-Baseline: the same list of searches through the Python API in this process, one at a time.
+Baseline: the same list of searches through the Python API in this process, one at a time, in turns with the load.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ SERVER_THREADS = DEFAULT_THREADS  # letters serve's default
 FALLBACK_SAMPLE = 2000
 MIX_SIZE = 8000  # more than the requests of one load run, so no search is repeated
 BASELINE_SECONDS = 30.0
+ROUNDS = 5  # the baseline and the web load take turns
 # Targets (issue 10): requests/s, p95 in ms, and the web rate over the one-at-a-time in-process rate.
 TARGET_RPS = 100
 TARGET_P95_MS = 100
@@ -149,20 +150,29 @@ def read_into_memory(data_dir: Path) -> None:
                     pass
 
 
-def direct_baseline(data_dir: Path, mix: list[dict[str, str]], seconds: float) -> tuple[int, float]:
-    """Searches per second through the Python API (with to_dict), one after another, down the list."""
-    from indexer import LetterIndex
+class DirectBaseline:
+    """The same searches through the Python API (with to_dict and JSON), one after another, down the list;
+    each run() goes on from where the last stopped."""
 
-    searches = [as_search_kwargs(args) for args in mix]
-    done = 0
-    with LetterIndex.open(data_dir) as index:
-        index.search("warm up")
+    def __init__(self, data_dir: Path, mix: list[dict[str, str]]) -> None:
+        from indexer import LetterIndex
+
+        self.searches = [as_search_kwargs(args) for args in mix]
+        self.index = LetterIndex.open(data_dir)
+        self.index.search("warm up")
+        self.done = 0
+        self.seconds = 0.0
+
+    def run(self, seconds: float) -> None:
         started = time.perf_counter()
-        while time.perf_counter() - started < seconds and done < len(searches):
-            query, kwargs = searches[done]
-            json.dumps(index.search(query, **kwargs).to_dict(), default=str)
-            done += 1
-        return done, time.perf_counter() - started
+        while time.perf_counter() - started < seconds and self.done < len(self.searches):
+            query, kwargs = self.searches[self.done]
+            json.dumps(self.index.search(query, **kwargs).to_dict(), default=str)
+            self.done += 1
+        self.seconds += time.perf_counter() - started
+
+    def close(self) -> None:
+        self.index.close()
 
 
 def free_port() -> int:
@@ -272,23 +282,30 @@ def measure(data_dir: Path, what: str, started: float) -> None:
           "NOT, OR, prefixes, filters of each facet, dates, sorts, pages)")
 
     read_into_memory(data_dir)
-    done, elapsed = direct_baseline(data_dir, mix, seconds=BASELINE_SECONDS)
-    direct_rate = done / elapsed
-    print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
-          f"({1000 / direct_rate:.1f} ms each, {done} searches)")
-
     paths = [f"/api/search?{urlencode(args)}" for args in mix]
     workers = os.cpu_count() or 1
     server = Server(data_dir, workers)
+    baseline = DirectBaseline(data_dir, mix)
     try:
         print(f"letters serve --workers {workers} --threads {SERVER_THREADS}: answering in "
               f"{server.startup:.1f} s, first search in {server.first_search:.2f} s")
-        latencies, errors = load(server.port, paths, CLIENTS, SECONDS)
+        # In turns, so that a machine that slows down or speeds up for a while does both alike.
+        latencies: list[float] = []
+        errors: Counter[str] = Counter()
+        for _ in range(ROUNDS):
+            baseline.run(BASELINE_SECONDS / ROUNDS)
+            found, failed = load(server.port, paths[len(latencies):] + paths[: len(latencies)], CLIENTS,
+                                 SECONDS / ROUNDS)
+            latencies += found
+            errors.update(failed)
+        direct_rate = baseline.done / baseline.seconds
+        print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
+              f"({1000 / direct_rate:.1f} ms each, {baseline.done} searches)")
         rate = len(latencies) / SECONDS
         p95 = percentile(latencies, 0.95) * 1000
         error_count = sum(errors.values())
         print(f"web, {CLIENTS} clients for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
-              "load generator included):")
+              f"load generator included; {ROUNDS} turns with the baseline):")
         print(f"  {len(latencies)} requests ({min(len(latencies), len(paths))} different searches), "
               f"{rate:.1f} requests/s, p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {p95:.0f} ms, "
               f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, mean {statistics.mean(latencies) * 1000:.0f} ms")
@@ -302,6 +319,7 @@ def measure(data_dir: Path, what: str, started: float) -> None:
               f"in-process: {'met' if met else 'NOT met'}")
         swap_under_load(server, data_dir, paths[len(latencies):] + paths[: len(latencies)])
     finally:
+        baseline.close()
         server.stop()
 
 
