@@ -7,7 +7,7 @@ DEMO_COUNT ?= 300
 PORT ?= 8000
 SHARED ?= ../shared
 
-.PHONY: install test test-fast lint bench demo chromium clean
+.PHONY: install test test-fast lint bench demo chromium wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The web benchmark's load generator, wrk (in C: a Python one took a twentieth of the two cores' work).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the web benchmark"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	LETTERS_SHARED=$(SHARED) $(BIN)/pytest
@@ -43,7 +50,7 @@ test-fast: $(VENV)/.installed-test chromium
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test wrk
 	LETTERS_SHARED=$(SHARED) $(BIN)/python -m benchmarks
 
 # A taken port is said first, before a minute of sampling and indexing: the same check `letters serve` makes.

@@ -10,15 +10,15 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
@@ -37,6 +37,7 @@ TARGET_RPS = 100
 TARGET_P95_MS = 100
 TARGET_SPEEDUP = 1.6
 LETTERS = Path(sys.executable).with_name("letters")
+WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
 
 
 def letters(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -195,66 +196,50 @@ def wait_for(base: str, process: subprocess.Popen, log: IO[str]) -> None:
     raise SystemExit("letters serve did not answer within 60 s")
 
 
-def fetch(port: int, path: str) -> int:
-    """GET on a connection of its own (`letters serve` closes each after its answer): the HTTP status.
+@dataclass
+class Load:
+    """What a load run got: requests answered, in how many seconds, latency percentiles (ms), errors."""
 
-    A few socket calls rather than http.client, which took twice the CPU a request (0.30 against 0.15 ms,
-    measured): the load generator shares the server's two cores, and should take as little of them as it can.
-    """
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-                           .encode("ascii"))
-        received = connection.recv(65536)
-        head, _, body = received.partition(b"\r\n\r\n")
-        length = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
-        # Closed as soon as the whole answer is in, as a browser does: the server waits for that to close.
-        while length is None or len(body) < int(length.group(1)):
-            chunk = connection.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-    return int(received[9:12]) if received[:7] == b"HTTP/1." and received[9:12].isdigit() else 0
+    requests: int = 0
+    seconds: float = 0.0
+    p50: float = 0.0
+    p95: float = 0.0  # over several runs: the worst run's
+    p99: float = 0.0
+    errors: int = 0
 
+    def add(self, other: Load) -> None:
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.p50, self.p95, self.p99 = (max(a, b) for a, b in ((self.p50, other.p50), (self.p95, other.p95),
+                                                                 (self.p99, other.p99)))
+        self.errors += other.errors
 
-def load(port: int, paths: list[str], clients: int, seconds: float) -> tuple[list[float], dict]:
-    """`clients` threads sharing one pass down the paths, each sending its next request once answered:
-    every request is a different search (the list is longer than a run needs)."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors: dict[str, int] = {}
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-    deadline = 0.0
-    turns = iter(range(10**9))
-
-    def client(number: int) -> None:
-        start.wait()
-        while time.perf_counter() < deadline:
-            with lock:
-                path = paths[next(turns) % len(paths)]
-            began = time.perf_counter()
-            try:
-                status = fetch(port, path)
-                problem = None if status == 200 else f"HTTP {status}"
-            except OSError as error:
-                problem = type(error).__name__
-            latencies[number].append(time.perf_counter() - began)
-            if problem:
-                with lock:
-                    errors[problem] = errors.get(problem, 0) + 1
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    deadline = time.perf_counter() + seconds
-    start.wait()
-    for thread in threads:
-        thread.join()
-    return [value for values in latencies for value in values], errors
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def load(port: int, paths: list[str], start: int, clients: int, seconds: float) -> Load:
+    """`clients` connections of wrk (a load generator in C) for `seconds`, each request the next of the paths
+    from `start` on, round again at the end: every request a different search (the list is longer than a run
+    needs). A load generator in Python took 0.27 ms of the two cores a request (measured), a twentieth of a
+    search; wrk a tenth of that."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("the web benchmark needs wrk, a load generator: `make bench` installs it "
+                         "(Debian: apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as listed:
+        listed.write("\n".join(paths) + "\n")
+        listed.flush()
+        ran = subprocess.run([wrk, "--threads", "1", "--connections", str(clients), "--duration", f"{seconds:g}s",
+                              "--timeout", "30s", "--script", str(WRK_SCRIPT), f"http://127.0.0.1:{port}"],
+                             capture_output=True, text=True, env={**os.environ, "PATHS": listed.name,
+                                                                  "START": str(start % len(paths))})
+    found = re.search(r"^letters-load (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", ran.stdout, re.MULTILINE)
+    if ran.returncode != 0 or found is None:
+        raise SystemExit(f"wrk failed: {(ran.stderr or ran.stdout).strip()}")
+    requests, microseconds, p50, p95, p99, errors = map(int, found.groups())
+    return Load(requests, microseconds / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, errors)
 
 
 def run(data_dir: Path | None = None) -> None:
@@ -290,58 +275,45 @@ def measure(data_dir: Path, what: str, started: float) -> None:
         print(f"letters serve --workers {workers} --threads {SERVER_THREADS}: answering in "
               f"{server.startup:.1f} s, first search in {server.first_search:.2f} s")
         # In turns, so that a machine that slows down or speeds up for a while does both alike.
-        latencies: list[float] = []
-        errors: Counter[str] = Counter()
+        web = Load()
         for _ in range(ROUNDS):
             baseline.run(BASELINE_SECONDS / ROUNDS)
-            found, failed = load(server.port, paths[len(latencies):] + paths[: len(latencies)], CLIENTS,
-                                 SECONDS / ROUNDS)
-            latencies += found
-            errors.update(failed)
+            web.add(load(server.port, paths, web.requests, CLIENTS, SECONDS / ROUNDS))
         direct_rate = baseline.done / baseline.seconds
         print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
               f"({1000 / direct_rate:.1f} ms each, {baseline.done} searches)")
-        rate = len(latencies) / SECONDS
-        p95 = percentile(latencies, 0.95) * 1000
-        error_count = sum(errors.values())
-        print(f"web, {CLIENTS} clients for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
+        print(f"web, {CLIENTS} clients (wrk) for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
               f"load generator included; {ROUNDS} turns with the baseline):")
-        print(f"  {len(latencies)} requests ({min(len(latencies), len(paths))} different searches), "
-              f"{rate:.1f} requests/s, p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {p95:.0f} ms, "
-              f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, mean {statistics.mean(latencies) * 1000:.0f} ms")
-        print(f"  errors: {error_count}" + (f" {errors}" if errors else ""))
+        print(f"  {web.requests} requests ({min(web.requests, len(paths))} different searches), "
+              f"{web.rate:.1f} requests/s; the worst turn's p50 {web.p50:.0f} ms, p95 {web.p95:.0f} ms, "
+              f"p99 {web.p99:.0f} ms")
+        print(f"  errors: {web.errors}")
         print(f"  memory: {', '.join(f'{mb:.0f}' for mb in server.worker_megabytes())} MB resident per worker "
               f"(parent {server.parent_megabytes():.0f} MB)")
-        speedup = rate / direct_rate
+        speedup = web.rate / direct_rate
         print(f"  web requests/s ÷ in-process searches/s: {speedup:.2f}x")
-        met = rate >= TARGET_RPS and p95 <= TARGET_P95_MS and not error_count and speedup >= TARGET_SPEEDUP
+        met = (web.rate >= TARGET_RPS and web.p95 <= TARGET_P95_MS and not web.errors
+               and speedup >= TARGET_SPEEDUP)
         print(f"  target ≥ {TARGET_RPS} requests/s, p95 ≤ {TARGET_P95_MS} ms, 0 errors, ≥ {TARGET_SPEEDUP}x "
               f"in-process: {'met' if met else 'NOT met'}")
-        swap_under_load(server, data_dir, paths[len(latencies):] + paths[: len(latencies)])
+        swap_under_load(server, data_dir, paths, web.requests)
     finally:
         baseline.close()
         server.stop()
 
 
-def swap_under_load(server: Server, data_dir: Path, paths: list[str]) -> None:
+def swap_under_load(server: Server, data_dir: Path, paths: list[str], start: int) -> None:
     """Load the server while `letters reindex --full` builds a new generation and swaps it in."""
     reindexing = subprocess.Popen([str(LETTERS), "--data-dir", str(data_dir), "reindex", "--full"],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    started = time.perf_counter()
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    while reindexing.poll() is None or not latencies:
-        start = len(latencies) % len(paths)  # on down the list, round again when it is done
-        found, failed = load(server.port, paths[start:] + paths[:start], CLIENTS, 2.0)
-        latencies += found
-        errors.update(failed)
-    took = time.perf_counter() - started
+    during = Load()
+    while reindexing.poll() is None or not during.requests:
+        during.add(load(server.port, paths, start + during.requests, CLIENTS, 2.0))
     with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/healthz", timeout=10) as response:
         generation = json.loads(response.read())["generation"]
-    print(f"during `letters reindex --full` ({took:.0f} s, then swapped to {generation}): "
-          f"{len(latencies)} requests, {len(latencies) / took:.1f} requests/s, "
-          f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, errors: {sum(errors.values())}"
-          + (f" {dict(errors)}" if errors else ""))
+    print(f"during `letters reindex --full` ({during.seconds:.0f} s, then swapped to {generation}): "
+          f"{during.requests} requests, {during.rate:.1f} requests/s, p95 {during.p95:.0f} ms (the worst 2 s), "
+          f"errors: {during.errors}")
 
 
 class Server:
@@ -363,7 +335,7 @@ class Server:
         began = time.perf_counter()
         with urllib.request.urlopen(f"{base}/api/search?q=children", timeout=60):
             self.first_search = time.perf_counter() - began
-        load(self.port, ["/api/search?q=warm"], clients=2 * workers, seconds=2.0)  # every worker opens its index
+        load(self.port, ["/api/search?q=warm"], 0, clients=2 * workers, seconds=2.0)  # every worker opens its index
 
     def _megabytes(self, pid: int) -> float:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
