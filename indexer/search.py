@@ -152,6 +152,21 @@ class _Found:
     def score(self, docnum: int) -> float | None:
         return self.scores[docnum] if self.scores else None
 
+    def ordered(self, table: FacetTable, first: int, count: int) -> list[int]:
+        """Document numbers of the hits from `first`, `count` of them: by score (ties: index order), or by
+        date (ties: id); none past the end."""
+        hits, scores, wanted = self.hits, self.scores, first + count
+        if first >= len(hits):
+            return []
+        if scores is not None:
+            return heapq.nsmallest(wanted, hits, key=lambda d: (-scores[d], d))[first:wanted]
+        days, ids = table.days, table.ids
+        if self.order == "oldest":
+            key = lambda d: (days[d] == 0, days[d], ids[d])  # noqa: E731
+        else:
+            key = lambda d: (days[d] == 0, -days[d], ids[d])  # noqa: E731
+        return heapq.nsmallest(wanted, hits, key=key)[first:wanted]
+
 
 def _original_in(store: LetterStore, letter: Letter | str) -> tuple[Path, str, str] | None:
     if isinstance(letter, str):
@@ -318,7 +333,7 @@ class LetterIndex:
                                            else _intersect(found.matched, others))
             total = len(found.hits)
             pages = max(1, math.ceil(total / per_page))
-            ordered = self._ordered(table, found, (page - 1) * per_page, per_page)
+            ordered = found.ordered(table, (page - 1) * per_page, per_page)
             page_hits = [self._hit(searcher, d, found.parsed, found.score(d)) for d in ordered]
             suggestion = self._suggestion(searcher, table, query or "", found.parsed, date_from, date_to, found.masks)
             return Results(
@@ -356,7 +371,7 @@ class LetterIndex:
 
         def work(searcher: Any, table: FacetTable) -> list[Hit]:
             found = self._select(searcher, table, query, selections, date_from, date_to, sort, in_improvements)
-            ordered = self._ordered(table, found, 0, len(found.hits))
+            ordered = found.ordered(table, 0, len(found.hits))
             return [self._hit(searcher, d, None, found.score(d), snippet=False) for d in ordered]
 
         return self._run(work)
@@ -387,21 +402,6 @@ class LetterIndex:
     def _matching(self, searcher: Any, table: FacetTable, whoosh_query: wq.Query | None) -> frozenset[int]:
         """Every live document matching the query (all of them for None)."""
         return table.live if whoosh_query is None else frozenset(searcher.docs_for_query(whoosh_query))
-
-    def _ordered(self, table: FacetTable, found: _Found, first: int, count: int) -> list[int]:
-        """Document numbers of the hits from `first`, `count` of them: by score (ties: index order), or by
-        date (ties: id); none past the end."""
-        hits, scores, wanted = found.hits, found.scores, first + count
-        if first >= len(hits):
-            return []
-        if scores is not None:
-            return heapq.nsmallest(wanted, hits, key=lambda d: (-scores[d], d))[first:wanted]
-        days, ids = table.days, table.ids
-        if found.order == "oldest":
-            key = lambda d: (days[d] == 0, days[d], ids[d])  # noqa: E731
-        else:
-            key = lambda d: (days[d] == 0, -days[d], ids[d])  # noqa: E731
-        return heapq.nsmallest(wanted, hits, key=key)[first:wanted]
 
     def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None,
              snippet: bool = True) -> Hit:
