@@ -22,8 +22,6 @@ from corpus.metadata import compose_title, extract_metadata
 from corpus.store import LetterStore, content_id, is_letter_id
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
-# Letters of different files with the same values of these are probably one visit published twice.
-SAME_VISIT = ("authority", "visit_type", "visit_start", "visit_end")
 _WORD = re.compile(r"\w")
 # Files stored between two flushes to disk: one sync for many files costs less than one per file, and
 # their outcomes are reported only once they are on disk.
@@ -254,21 +252,16 @@ def probable_duplicates(store: LetterStore, letter_ids: Iterable[str]) -> list[s
     wanted = set(letter_ids)
     if not wanted:
         return []
-    by_visit: dict[tuple[Any, ...], list[Letter]] = {}
-    for letter in store:
-        key = tuple(letter.get(name) for name in SAME_VISIT)
-        if all(key[:3]):  # authority, visit type and a first day: without them, nothing to compare
-            by_visit.setdefault(key, []).append(letter)
     sentences = []
-    for (authority, visit_type, start, end), letters in by_visit.items():
-        for letter in letters:
-            if letter.id not in wanted:
+    for (authority, visit_type, start, end), letters in store.visits().items():
+        for letter_id, source in letters:
+            if letter_id not in wanted:
                 continue
-            for other in letters:
-                if other.id != letter.id:
+            for other_id, other_source in letters:
+                if other_id != letter_id:
                     sentences.append(
-                        f"{letter.source} (letter {letter.id}) is probably a duplicate of {other.source} "
-                        f"(letter {other.id}): the same authority, visit type and visit dates "
+                        f"{source} (letter {letter_id}) is probably a duplicate of {other_source} "
+                        f"(letter {other_id}): the same authority, visit type and visit dates "
                         f"({authority}; {visit_type}; {start}{f' to {end}' if end and end != start else ''})"
                     )
     return sentences

@@ -1,6 +1,6 @@
 """The letter store: a data directory with every original file (by content hash) and every letter's record.
 
-Records are JSON files written atomically; a small SQLite catalog finds letters by source and by content.
+Records are JSON files written atomically; a small SQLite catalog finds letters by source, by content and by visit.
 """
 
 from __future__ import annotations
@@ -32,7 +32,16 @@ CREATE TABLE IF NOT EXISTS versions (
     sha256 TEXT PRIMARY KEY,
     id TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS visits (
+    id TEXT PRIMARY KEY,
+    authority TEXT,
+    visit_type TEXT,
+    visit_start TEXT,
+    visit_end TEXT
+);
 """
+# Letters of different files with the same values of these are probably one visit published twice.
+SAME_VISIT = ("authority", "visit_type", "visit_start", "visit_end")
 
 
 def default_data_dir() -> Path:
@@ -159,6 +168,39 @@ class LetterStore:
                 "INSERT OR REPLACE INTO versions (sha256, id) VALUES (?, ?)",
                 [(version["sha256"], letter.id) for version in letter.versions],
             )
+            self._catalog_visit(letter)
+
+    def _catalog_visit(self, letter: Letter) -> None:
+        self._catalog.execute(
+            "INSERT OR REPLACE INTO visits (id, authority, visit_type, visit_start, visit_end) VALUES (?, ?, ?, ?, ?)",
+            (letter.id, *(letter.get(name) for name in SAME_VISIT)),
+        )
+
+    def visits(self) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+        """Each visit (SAME_VISIT's values) that letters name with at least its authority, type and first day
+        → its letters as (id, source), in id order; from the catalog, without reading a record.
+
+        Letters the catalog does not cover yet (a catalog made before it kept visits, a writer killed after a
+        record) are read once and catalogued.
+        """
+        with closing(self._catalog.execute("SELECT id FROM visits")) as rows:
+            catalogued = {row[0] for row in rows}
+        missing = [letter_id for letter_id in self.ids() if letter_id not in catalogued]
+        with self._catalog:
+            for letter_id in missing:
+                letter = self.get(letter_id)
+                if letter is not None:
+                    self._catalog_visit(letter)
+        by_visit: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        with closing(self._catalog.execute(
+            "SELECT v.authority, v.visit_type, v.visit_start, v.visit_end, v.id, l.source"
+            " FROM visits v JOIN letters l ON l.id = v.id"
+            " WHERE v.authority IS NOT NULL AND v.visit_type IS NOT NULL AND v.visit_start IS NOT NULL"
+            " ORDER BY v.id"
+        )) as rows:
+            for *visit, letter_id, source in rows:
+                by_visit.setdefault(tuple(visit), []).append((letter_id, source))
+        return by_visit
 
     def get(self, letter_id: str) -> Letter | None:
         """The letter with this id, or None when there is none (or the id could not be one).
@@ -193,6 +235,7 @@ class LetterStore:
         with self._catalog:
             self._catalog.execute("DELETE FROM letters WHERE id = ?", (letter_id,))
             self._catalog.execute("DELETE FROM versions WHERE id = ?", (letter_id,))
+            self._catalog.execute("DELETE FROM visits WHERE id = ?", (letter_id,))
         for sha256 in hashes:
             if self.id_for_content(sha256) is None:
                 for original in self.original_path(sha256, "*").parent.glob(f"{sha256}.*"):
