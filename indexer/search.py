@@ -37,7 +37,7 @@ from indexer.facets import BY_NAME, COUNTED, FacetTable
 from indexer.querylang import ParsedQuery, parse_query
 from indexer.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, keyword_filters
 from indexer.schema import SCHEMA, displayed
-from indexer.scoring import every_score
+from indexer.scoring import every_match, every_score
 from indexer.snippets import (
     find_spans,
     highlight_pattern,
@@ -401,7 +401,7 @@ class LetterIndex:
 
     def _matching(self, searcher: Any, table: FacetTable, whoosh_query: wq.Query | None) -> frozenset[int]:
         """Every live document matching the query (all of them for None)."""
-        return table.live if whoosh_query is None else frozenset(searcher.docs_for_query(whoosh_query))
+        return table.live if whoosh_query is None else every_match(searcher, whoosh_query, table.lengths)
 
     def _hit(self, searcher: Any, docnum: int, parsed: ParsedQuery | None, score: float | None,
              snippet: bool = True) -> Hit:
