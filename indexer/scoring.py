@@ -8,6 +8,7 @@ letters. Matches without scores (a search sorted by date) are found the same way
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -79,12 +80,13 @@ def _scored_together(query: wq.And | wq.Or, searcher: Any, context: Any, lengths
     An AND scores its part in fewest letters first and every other part only in the letters left, so a common
     word beside a rare one reads just the posting blocks that hold those letters.
     """
-    parts = query.subqueries
+    # A word said twice counts twice, as in Whoosh, but is read once.
+    parts = Counter(query.subqueries)
     if type(query) is wq.Or:
         total: Scores = {}
-        for part in parts:
+        for part, times in parts.items():
             for docnum, score in _scored(part, searcher, context, lengths, scored, among).items():
-                total[docnum] = total.get(docnum, 0.0) + score
+                total[docnum] = total.get(docnum, 0.0) + times * score
         return total
     reader = searcher.reader()
     smallest, *others = sorted(parts, key=lambda part: part.estimate_size(reader))
@@ -96,7 +98,9 @@ def _scored_together(query: wq.And | wq.Or, searcher: Any, context: Any, lengths
             return {}
         found.append(_scored(part, searcher, context, lengths, scored, left))
         left = [docnum for docnum in left if docnum in found[-1]]
-    return {docnum: sum(scores[docnum] for scores in found) for docnum in left}
+    times = [parts[part] for part in (smallest, *others)]
+    return {docnum: sum(count * scores[docnum] for count, scores in zip(times, found, strict=True))
+            for docnum in left}
 
 
 def _score_blocks(leaf: W3LeafMatcher, lengths: Sequence[int], scored: bool,

@@ -43,6 +43,7 @@ def _queries(texts: list[str], rng: random.Random) -> list[str]:
         lambda: f"{word()[:3]}* {word()}",
         lambda: f"{word()} -{word()}",
         lambda: f"title:{word()} {word()}",
+        lambda: " ".join([rng.choice(common)] * rng.randint(2, 3) + [word(), word()]),  # a word said twice
     ]
     return [rng.choice(shapes)() for _ in range(QUERIES)]
 
