@@ -195,7 +195,7 @@ class LetterStore:
         with closing(self._catalog.execute(
             "SELECT v.authority, v.visit_type, v.visit_start, v.visit_end, v.id, l.source"
             " FROM visits v JOIN letters l ON l.id = v.id"
-            " WHERE v.authority IS NOT NULL AND v.visit_type IS NOT NULL AND v.visit_start IS NOT NULL"
+            " WHERE v.authority <> '' AND v.visit_type <> '' AND v.visit_start <> ''"  # (NULL <> '' is not true)
             " ORDER BY v.id"
         )) as rows:
             for *visit, letter_id, source in rows:
