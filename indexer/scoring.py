@@ -98,9 +98,12 @@ def _scored_together(query: wq.And | wq.Or, searcher: Any, context: Any, lengths
             return {}
         found.append(_scored(part, searcher, context, lengths, scored, left))
         left = [docnum for docnum in left if docnum in found[-1]]
-    times = [parts[part] for part in (smallest, *others)]
-    return {docnum: sum(count * scores[docnum] for count, scores in zip(times, found, strict=True))
-            for docnum in left}
+    total = dict.fromkeys(left, 0.0)
+    if scored:
+        for part, scores in zip((smallest, *others), found, strict=True):
+            times = parts[part]
+            total = {docnum: score + times * scores[docnum] for docnum, score in total.items()}
+    return total
 
 
 def _score_blocks(leaf: W3LeafMatcher, lengths: Sequence[int], scored: bool,
