@@ -180,12 +180,10 @@ class LetterStore:
         """Each visit (SAME_VISIT's values) that letters name with at least its authority, type and first day
         → its letters as (id, source), in id order; from the catalog, without reading a record.
 
-        Letters the catalog does not cover yet (a catalog made before it kept visits, a writer killed after a
-        record) are read once and catalogued.
+        Catalogued letters without a visit yet (a catalog made before it kept visits) are read once for it.
         """
-        with closing(self._catalog.execute("SELECT id FROM visits")) as rows:
-            catalogued = {row[0] for row in rows}
-        missing = [letter_id for letter_id in self.ids() if letter_id not in catalogued]
+        with closing(self._catalog.execute("SELECT id FROM letters WHERE id NOT IN (SELECT id FROM visits)")) as rows:
+            missing = [row[0] for row in rows]
         with self._catalog:
             for letter_id in missing:
                 letter = self.get(letter_id)

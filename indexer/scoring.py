@@ -108,25 +108,19 @@ def _scored_together(query: wq.And | wq.Or, searcher: Any, context: Any, lengths
 
 def _score_blocks(leaf: W3LeafMatcher, lengths: Sequence[int], scored: bool,
                   among: Sequence[int] | None = None) -> Scores:
-    """One term's postings in a segment without deletions, scored a block (128 letters) at a time (`lengths`:
-    the body's length of each of the segment's documents); with `among` (sorted), only those documents, in
-    only the blocks that can hold them.
+    """One term's postings in a segment without deletions, scored (else 0.0 each) a block of 128 letters at a
+    time (`lengths`: the body's length of each of the segment's documents); with `among` (sorted), only those
+    documents, in only the blocks that can hold them.
 
     (A segment with deletions wraps its postings in a filter, so never comes here.)
     """
     scores: Scores = {}
-    if not scored:
-        wanted_set = None if among is None else set(among)
-        while leaf.is_active():
-            leaf._read_ids()
-            scores.update(dict.fromkeys(leaf._ids if wanted_set is None else wanted_set.intersection(leaf._ids), 0.0))
-            leaf._next_block()
-        return scores
-    scorer = leaf.scorer
-    score = scorer._score
-    # A word pair or a facet's words are scored by the length of their own field.
-    length: Callable[[int], int] = lengths.__getitem__ if leaf.term()[0] == "body" else scorer.dfl
-    wanted = set(among) if among is not None else None
+    wanted = None if among is None else set(among)
+    if scored:
+        scorer = leaf.scorer
+        score = scorer._score
+        # A word pair or a facet's words are scored by the length of their own field.
+        length: Callable[[int], int] = lengths.__getitem__ if leaf.term()[0] == "body" else scorer.dfl
     after = -1  # the last document number of the block before
     while leaf.is_active():
         if among is not None:
@@ -136,20 +130,21 @@ def _score_blocks(leaf: W3LeafMatcher, lengths: Sequence[int], scored: bool,
             if first_wanted == end:  # none of the wanted documents can be in this block
                 leaf._next_block()
                 continue
-            if end - first_wanted < 8:  # a few: looked up, not read through
-                leaf._read_ids()
-                leaf._read_weights()
-                ids, weights = leaf._ids, leaf._weights
-                for docnum in among[first_wanted:end]:
-                    at = bisect_left(ids, docnum)
-                    if at < len(ids) and ids[at] == docnum:
-                        scores[docnum] = score(weights[at], length(docnum))
-                leaf._next_block()
-                continue
         leaf._read_ids()
-        leaf._read_weights()
-        for docnum, weight in zip(leaf._ids, leaf._weights, strict=True):
-            if wanted is None or docnum in wanted:
-                scores[docnum] = score(weight, length(docnum))
+        ids = leaf._ids
+        if not scored:
+            scores.update(dict.fromkeys(ids if wanted is None else wanted.intersection(ids), 0.0))
+        elif among is not None and end - first_wanted < 8:  # a few: looked up, not read through
+            leaf._read_weights()
+            weights = leaf._weights
+            for docnum in among[first_wanted:end]:
+                at = bisect_left(ids, docnum)
+                if at < len(ids) and ids[at] == docnum:
+                    scores[docnum] = score(weights[at], length(docnum))
+        else:
+            leaf._read_weights()
+            for docnum, weight in zip(ids, leaf._weights, strict=True):
+                if wanted is None or docnum in wanted:
+                    scores[docnum] = score(weight, length(docnum))
         leaf._next_block()
     return scores
