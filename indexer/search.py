@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
@@ -102,10 +101,8 @@ class Hit:
 
 
 _HIT_FIELDS = tuple(each.name for each in fields(Hit))
-
-
 # A hit's fields read as they are stored (indexer.schema.displayed); the rest come from the search.
-HIT_FIELDS = tuple(f.name for f in dataclass_fields(Hit) if f.name not in ("score", "snippet_text", "snippet_spans"))
+STORED_HIT_FIELDS = tuple(name for name in _HIT_FIELDS if name not in ("score", "snippet_text", "snippet_spans"))
 
 
 @dataclass
@@ -407,9 +404,9 @@ class LetterIndex:
              snippet: bool = True) -> Hit:
         """The hit of one letter; its snippet shows the query's matches (without a query: the opening)."""
         stored = searcher.stored_fields(docnum)
-        shown = displayed(stored)
+        shown = {name: value for name, value in displayed(stored).items() if name in STORED_HIT_FIELDS}
         if not snippet:
-            return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text="", snippet_spans=[])
+            return Hit(**shown, score=score, snippet_text="", snippet_spans=[])
         utf8 = self._texts[docnum]
         plain = self._plain.get(docnum)
         if plain is None:
@@ -421,8 +418,7 @@ class LetterIndex:
             found = item_snippet(stored.get("improvements", "").split("\n"),
                                  highlight_pattern(parsed.item_highlights, self._vocabulary))
         snippet_text, snippet_spans = found or make_snippet(text, spans, patterns)
-        return Hit(**{name: shown[name] for name in HIT_FIELDS}, score=score, snippet_text=snippet_text,
-                   snippet_spans=snippet_spans)
+        return Hit(**shown, score=score, snippet_text=snippet_text, snippet_spans=snippet_spans)
 
     # Did you mean --------------------------------------------------------------------------------
 
