@@ -157,8 +157,8 @@ def read_into_memory(data_dir: Path) -> None:
 class DirectBaseline:
     """The same searches through the Python API (with to_dict and JSON), one after another, down the list;
     each run() goes on from where the last stopped. They run in a process of their own, started afresh as
-    each server worker is: in `make bench` this process holds what the benchmarks before it left, which
-    made its searches slower than a worker's (the web came out at 2.05x the in-process rate, more than two
+    each server worker is: in `make bench` this process holds what the benchmarks before it left, and its
+    searches ran slower than a worker's there (the web came out at 2.05x the in-process rate, more than two
     cores can give)."""
 
     def __init__(self, data_dir: Path, mix: list[dict[str, str]]) -> None:
