@@ -17,3 +17,15 @@ def shared_corpus() -> Path:
     if not (corpus / "manifest.csv").is_file():
         raise SystemExit(f"benchmarks need the real corpus at {corpus} (set LETTERS_SHARED)")
     return corpus.resolve()
+
+
+def read_into_memory(data_dir: Path) -> None:
+    """Read the live index's files once, so that no side of a comparison starts on a cold disk: this machine
+    drops pages left unread for a while, and the first search to touch them would wait for the disk."""
+    from indexer.generations import current_generation
+
+    for path in sorted((current_generation(data_dir) or Path(data_dir)).rglob("*")):
+        if path.is_file():
+            with path.open("rb") as file:
+                while file.read(1 << 20):
+                    pass

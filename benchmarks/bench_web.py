@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
+from benchmarks import read_into_memory, shared_corpus
 from webapp.cli import DEFAULT_THREADS
 
 CLIENTS = 8
@@ -50,7 +51,6 @@ def letters(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def build_data(data_dir: Path) -> str:
     """Import the real corpus and index it; 2 000 sample letters when the import cannot be done."""
-    from benchmarks import shared_corpus
     from corpus.store import LetterStore
 
     try:
@@ -140,18 +140,6 @@ def as_search_kwargs(args: dict[str, str]) -> tuple[str, dict]:
 
     params = parse_request(args)  # (typed values are resolved by search() itself)
     return params.query, params.search_kwargs()
-
-
-def read_into_memory(data_dir: Path) -> None:
-    """Read the live index's files once, so that neither the baseline nor the server starts on a cold disk:
-    the first to run would pay for the other (this machine drops pages left unread for a while)."""
-    from indexer.generations import current_generation
-
-    for path in sorted((current_generation(data_dir) or Path(data_dir)).rglob("*")):
-        if path.is_file():
-            with path.open("rb") as file:
-                while file.read(1 << 20):
-                    pass
 
 
 class DirectBaseline:
