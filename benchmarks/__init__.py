@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import mmap
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,13 +24,44 @@ def shared_corpus() -> Path:
     return corpus.resolve()
 
 
-def read_into_memory(data_dir: Path) -> None:
-    """Read the live index's files once, so that no side of a comparison starts on a cold disk: this machine
-    drops pages left unread for a while, and the first search to touch them would wait for the disk."""
+@contextmanager
+def held_in_memory(data_dir: Path) -> Iterator[None]:
+    """Keep the live index's files in memory while the block runs: read, then locked (mlock) in the page
+    cache. This machine pages out file pages it sees idle for a minute or so (DAMON reclaim), even during
+    a run, and a search then waits on the disk; FTS5's tables in the baselines live in process memory,
+    which nothing pages out. Where pages cannot be locked, they are only read, and a note says so."""
     from indexer.generations import current_generation
 
-    for path in sorted((current_generation(data_dir) or Path(data_dir)).rglob("*")):
-        if path.is_file():
-            with path.open("rb") as file:
-                while file.read(1 << 20):
-                    pass
+    files = [path for path in sorted((current_generation(data_dir) or Path(data_dir)).rglob("*")) if path.is_file()]
+    for path in files:
+        with path.open("rb") as file:
+            while file.read(1 << 20):
+                pass
+    locked: list[tuple[int, int]] = []
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if os.name == "posix" else None
+    failed = "not on a POSIX system" if libc is None else None
+    try:
+        if libc is not None:
+            libc.mmap.restype = ctypes.c_void_p
+            libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                  ctypes.c_long]
+            libc.mlock.argtypes = libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+            for path in files:
+                size = path.stat().st_size
+                if not size:
+                    continue
+                with path.open("rb") as file:
+                    address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, file.fileno(), 0)
+                if address == ctypes.c_void_p(-1).value:
+                    failed = os.strerror(ctypes.get_errno())
+                    break
+                locked.append((address, size))
+                if libc.mlock(address, size) != 0:
+                    failed = os.strerror(ctypes.get_errno())
+                    break
+        if failed:
+            print(f"NOTE: the index's files could not be held in memory ({failed}); a search may wait on the disk")
+        yield
+    finally:
+        for address, size in locked:
+            libc.munmap(address, size)  # unlocks too

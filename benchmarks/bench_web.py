@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
-from benchmarks import read_into_memory, shared_corpus
+from benchmarks import held_in_memory, shared_corpus
 from webapp.cli import DEFAULT_THREADS
 
 CLIENTS = 8
@@ -277,45 +277,45 @@ def measure(data_dir: Path, what: str, started: float) -> None:
     print(f"query mix: {len(mix)} different searches drawn from the texts (words of every frequency, phrases, "
           "NOT, OR, prefixes, filters of each facet, dates, sorts, pages)")
 
-    read_into_memory(data_dir)
-    paths = [f"/api/search?{urlencode(args)}" for args in mix]
-    workers = os.cpu_count() or 1
-    server = Server(data_dir, workers)
-    baseline = DirectBaseline(data_dir, mix)
-    try:
-        print(f"letters serve --workers {workers} --threads {SERVER_THREADS}: answering in "
-              f"{server.startup:.1f} s, first search in {server.first_search:.2f} s")
-        # In turns, so that a machine that slows down or speeds up for a while does both alike.
-        web = Load()
-        turn_ratios = []
-        for _ in range(ROUNDS):
-            done, seconds = baseline.done, baseline.seconds
-            baseline.run(BASELINE_SECONDS / ROUNDS)
-            turn = load(server.port, paths, web.requests, CLIENTS, SECONDS / ROUNDS)
-            web.add(turn)
-            turn_ratios.append(turn.rate * (baseline.seconds - seconds) / (baseline.done - done))
-        direct_rate = baseline.done / baseline.seconds
-        print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
-              f"({1000 / direct_rate:.1f} ms each, {baseline.done} searches)")
-        print(f"web, {CLIENTS} clients (wrk) for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
-              f"load generator included; {ROUNDS} turns with the baseline):")
-        print(f"  {web.requests} requests ({min(web.requests, len(paths))} different searches), "
-              f"{web.rate:.1f} requests/s; the worst turn's p50 {web.p50:.0f} ms, p95 {web.p95:.0f} ms, "
-              f"p99 {web.p99:.0f} ms")
-        print(f"  errors: {web.errors}")
-        print(f"  memory: {', '.join(f'{mb:.0f}' for mb in server.worker_megabytes())} MB resident per worker "
-              f"(parent {server.parent_megabytes():.0f} MB)")
-        speedup = web.rate / direct_rate
-        print(f"  web requests/s ÷ in-process searches/s: {speedup:.2f}x (its {ROUNDS} turns: "
-              f"{min(turn_ratios):.2f}x to {max(turn_ratios):.2f}x)")
-        met = (web.rate >= TARGET_RPS and web.p95 <= TARGET_P95_MS and not web.errors
-               and speedup >= TARGET_SPEEDUP)
-        print(f"  target ≥ {TARGET_RPS} requests/s, p95 ≤ {TARGET_P95_MS} ms, 0 errors, ≥ {TARGET_SPEEDUP}x "
-              f"in-process: {'met' if met else 'NOT met'}")
-        swap_under_load(server, data_dir, paths, web.requests)
-    finally:
-        baseline.close()
-        server.stop()
+    with held_in_memory(data_dir):
+        paths = [f"/api/search?{urlencode(args)}" for args in mix]
+        workers = os.cpu_count() or 1
+        server = Server(data_dir, workers)
+        baseline = DirectBaseline(data_dir, mix)
+        try:
+            print(f"letters serve --workers {workers} --threads {SERVER_THREADS}: answering in "
+                  f"{server.startup:.1f} s, first search in {server.first_search:.2f} s")
+            # In turns, so that a machine that slows down or speeds up for a while does both alike.
+            web = Load()
+            turn_ratios = []
+            for _ in range(ROUNDS):
+                done, seconds = baseline.done, baseline.seconds
+                baseline.run(BASELINE_SECONDS / ROUNDS)
+                turn = load(server.port, paths, web.requests, CLIENTS, SECONDS / ROUNDS)
+                web.add(turn)
+                turn_ratios.append(turn.rate * (baseline.seconds - seconds) / (baseline.done - done))
+            direct_rate = baseline.done / baseline.seconds
+            print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
+                  f"({1000 / direct_rate:.1f} ms each, {baseline.done} searches)")
+            print(f"web, {CLIENTS} clients (wrk) for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
+                  f"load generator included; {ROUNDS} turns with the baseline):")
+            print(f"  {web.requests} requests ({min(web.requests, len(paths))} different searches), "
+                  f"{web.rate:.1f} requests/s; the worst turn's p50 {web.p50:.0f} ms, p95 {web.p95:.0f} ms, "
+                  f"p99 {web.p99:.0f} ms")
+            print(f"  errors: {web.errors}")
+            print(f"  memory: {', '.join(f'{mb:.0f}' for mb in server.worker_megabytes())} MB resident per worker "
+                  f"(parent {server.parent_megabytes():.0f} MB)")
+            speedup = web.rate / direct_rate
+            print(f"  web requests/s ÷ in-process searches/s: {speedup:.2f}x (its {ROUNDS} turns: "
+                  f"{min(turn_ratios):.2f}x to {max(turn_ratios):.2f}x)")
+            met = (web.rate >= TARGET_RPS and web.p95 <= TARGET_P95_MS and not web.errors
+                   and speedup >= TARGET_SPEEDUP)
+            print(f"  target ≥ {TARGET_RPS} requests/s, p95 ≤ {TARGET_P95_MS} ms, 0 errors, ≥ {TARGET_SPEEDUP}x "
+                  f"in-process: {'met' if met else 'NOT met'}")
+            swap_under_load(server, data_dir, paths, web.requests)
+        finally:
+            baseline.close()
+            server.stop()
 
 
 def swap_under_load(server: Server, data_dir: Path, paths: list[str], start: int) -> None:
