@@ -138,7 +138,8 @@ def test_a_real_server_answers_a_request_without_a_host_header(server):
 
 
 def test_seeded_random_raw_requests_to_a_real_server_are_no_server_error(server, request):
-    """The same mix as above, as raw bytes over a socket: what waitress hands the app, not what a test client builds."""
+    """The same mix as above, as raw bytes over a socket: what `letters serve` (gunicorn) hands the app, not what a
+    test client builds."""
     count = request.config.getoption("fuzz_requests")
     failures = [f"{fuzzed} → {status}" for fuzzed in random_requests(42, count)
                 if not (status := raw_answer(server, fuzzed)).startswith("HTTP/1.")

@@ -1,6 +1,6 @@
 """The web front end: a Flask app that renders search results as pages, JSON, CSV and Atom.
 
-`create_app()` builds it; `letters serve` runs it under waitress.
+`create_app()` builds it; `letters serve` runs it under gunicorn (waitress where gunicorn does not run).
 """
 
 from __future__ import annotations

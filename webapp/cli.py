@@ -5,6 +5,7 @@ It binds 127.0.0.1 unless told otherwise and never runs Flask's debug server.
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 from collections.abc import Callable
@@ -32,6 +33,15 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int, listening:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))  # a clear error now, rather than gunicorn's retries
+
+    def ready() -> None:
+        # What exists by now (modules, the app, the server's own) lives as long as the server: left out of
+        # garbage collection, a full collection no longer walks it (9-16 ms measured, landing on one request)
+        # nor writes to the pages that forked workers share.
+        gc.collect()
+        gc.freeze()
+        listening()
+
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:  # Windows: gunicorn needs fork
@@ -40,7 +50,7 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int, listening:
         if workers > 1:
             click.echo("gunicorn does not run here: serving from one process with waitress", err=True)
         listener = socket.create_server((host, port))
-        listening()
+        ready()
         waitress.serve(app, sockets=[listener], threads=threads, ident="letters", _quiet=True)
         return
 
@@ -64,7 +74,7 @@ def serve(app: Any, host: str, port: int, workers: int, threads: int, listening:
                 "timeout": 120,
                 "graceful_timeout": 10,
                 "proc_name": "letters-serve",
-                "when_ready": lambda arbiter: listening(),
+                "when_ready": lambda arbiter: ready(),  # before the workers are forked
             }
             for name, value in settings.items():
                 self.cfg.set(name, value)
