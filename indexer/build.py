@@ -5,6 +5,7 @@ One reindex runs at a time per data directory (a lock file); searchers are never
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
@@ -33,6 +34,10 @@ COMMON_SAMPLE = 250
 SMALL_BATCH = 500
 # Words per worker between two commits of a full build (about 0.5 GB of postings in memory).
 CHUNK_WORDS = 2_500_000
+# New objects between two garbage collections while letters are added (Python's default: 700). A build holds
+# millions of postings in memory and each collection of the oldest objects walked them again: 2.2 s of an 18 s
+# build of the corpus (measured), against 0.4 s at this setting, with the same peak memory.
+BUILD_GC_THRESHOLD = 50_000
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -71,6 +76,18 @@ class ReindexSummary:
 
 def _no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
     return items
+
+
+@contextmanager
+def _collecting_less_often() -> Iterator[None]:
+    """Garbage collection at BUILD_GC_THRESHOLD while the block runs (worker processes forked in it too), then
+    as the caller had it."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 @contextmanager
@@ -186,33 +203,34 @@ def _add_letters(
     chunk = CHUNK_WORDS * workers
     writer = None
     words = count = words_in_writer = 0
-    try:
-        if delete:
-            writer = _writer(ix, workers)
-            for letter_id in delete:
-                writer.delete_by_term("id", letter_id)
-        for letter_id in progress(ids, len(ids)):
-            letter = store.get(letter_id)
-            if letter is None:  # removed while we ran
-                continue
-            if writer is None:
+    with _collecting_less_often():
+        try:
+            if delete:
                 writer = _writer(ix, workers)
-            writer.add_document(**document_for(letter))
-            tokens = (letter.text or "").split()
-            vocabulary.update(printed_words(tokens))
-            letter_words = len(tokens)
-            words += letter_words
-            words_in_writer += letter_words
-            count += 1
-            if words_in_writer >= chunk:
-                writer.commit(merge=False)
-                writer, words_in_writer = None, 0
-    except BaseException:
+                for letter_id in delete:
+                    writer.delete_by_term("id", letter_id)
+            for letter_id in progress(ids, len(ids)):
+                letter = store.get(letter_id)
+                if letter is None:  # removed while we ran
+                    continue
+                if writer is None:
+                    writer = _writer(ix, workers)
+                writer.add_document(**document_for(letter))
+                tokens = (letter.text or "").split()
+                vocabulary.update(printed_words(tokens))
+                letter_words = len(tokens)
+                words += letter_words
+                words_in_writer += letter_words
+                count += 1
+                if words_in_writer >= chunk:
+                    writer.commit(merge=False)
+                    writer, words_in_writer = None, 0
+        except BaseException:
+            if writer is not None:
+                writer.cancel()
+            raise
         if writer is not None:
-            writer.cancel()
-        raise
-    if writer is not None:
-        writer.commit(merge=merge)
+            writer.commit(merge=merge)
     return count, words
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -136,6 +137,26 @@ def test_an_index_whose_schema_names_code_that_moved_says_rebuild_and_reindex_re
     with LetterIndex.open(data_dir) as index:
         assert index.search("court").total == 3
     assert client.get("/api/search?q=court").get_json()["total"] == 3
+
+
+def test_reindex_from_python_leaves_the_callers_garbage_collector_as_it_was_even_when_it_fails(
+    data_dir: Path,
+) -> None:
+    fill(data_dir, 5)
+    before = gc.get_threshold()
+    assert reindex(data_dir, workers=2).indexed == 5
+    assert gc.get_threshold() == before
+
+    def stopped(ids, total):
+        yield ids[0]
+        raise KeyboardInterrupt
+
+    fill(data_dir, 8)
+    with pytest.raises(KeyboardInterrupt):
+        reindex(data_dir, progress=stopped)
+    assert gc.get_threshold() == before
+    with LetterIndex.open(data_dir) as index:
+        assert index.search("").total == 5  # the stopped run added nothing
 
 
 def test_a_full_rebuild_swaps_in_a_new_generation_and_clears_old_ones(data_dir: Path) -> None:
