@@ -80,8 +80,8 @@ def _no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
 
 @contextmanager
 def _collecting_less_often() -> Iterator[None]:
-    """Garbage collection at BUILD_GC_THRESHOLD while the block runs (worker processes forked in it too), then
-    as the caller had it."""
+    """Garbage collection at BUILD_GC_THRESHOLD while the block (or the decorated function) runs, worker processes
+    forked in it included; then as the caller had it."""
     thresholds = gc.get_threshold()
     gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
     try:
@@ -183,6 +183,7 @@ def reindex(
         ) from None
 
 
+@_collecting_less_often()
 def _add_letters(
     ix: Any,
     store: LetterStore,
@@ -203,34 +204,33 @@ def _add_letters(
     chunk = CHUNK_WORDS * workers
     writer = None
     words = count = words_in_writer = 0
-    with _collecting_less_often():
-        try:
-            if delete:
+    try:
+        if delete:
+            writer = _writer(ix, workers)
+            for letter_id in delete:
+                writer.delete_by_term("id", letter_id)
+        for letter_id in progress(ids, len(ids)):
+            letter = store.get(letter_id)
+            if letter is None:  # removed while we ran
+                continue
+            if writer is None:
                 writer = _writer(ix, workers)
-                for letter_id in delete:
-                    writer.delete_by_term("id", letter_id)
-            for letter_id in progress(ids, len(ids)):
-                letter = store.get(letter_id)
-                if letter is None:  # removed while we ran
-                    continue
-                if writer is None:
-                    writer = _writer(ix, workers)
-                writer.add_document(**document_for(letter))
-                tokens = (letter.text or "").split()
-                vocabulary.update(printed_words(tokens))
-                letter_words = len(tokens)
-                words += letter_words
-                words_in_writer += letter_words
-                count += 1
-                if words_in_writer >= chunk:
-                    writer.commit(merge=False)
-                    writer, words_in_writer = None, 0
-        except BaseException:
-            if writer is not None:
-                writer.cancel()
-            raise
+            writer.add_document(**document_for(letter))
+            tokens = (letter.text or "").split()
+            vocabulary.update(printed_words(tokens))
+            letter_words = len(tokens)
+            words += letter_words
+            words_in_writer += letter_words
+            count += 1
+            if words_in_writer >= chunk:
+                writer.commit(merge=False)
+                writer, words_in_writer = None, 0
+    except BaseException:
         if writer is not None:
-            writer.commit(merge=merge)
+            writer.cancel()
+        raise
+    if writer is not None:
+        writer.commit(merge=merge)
     return count, words
 
 
