@@ -1,8 +1,8 @@
 """Load on the web API: 8 clients for 20 s against /api/search served by `letters serve`, every request a
 different search; then the same during a `letters reindex --full` swap.
 
-Baseline: the same list of searches through the Python API in a process of its own, one at a time, in turns with the
-load.
+Baseline: the same list of searches through the Python API in a process of its own, one at a time; and two such
+processes at once, what the cores give searches without a server. Each takes turns with the load.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -158,9 +159,19 @@ class DirectBaseline:
         self.done = 0
         self.seconds = 0.0
 
-    def run(self, seconds: float) -> None:
+    def start(self, seconds: float) -> None:
         self.commands.send(seconds)
+
+    def finish(self) -> None:
         self.done, self.seconds = self.commands.recv()
+
+    def run(self, seconds: float) -> None:
+        self.start(seconds)
+        self.finish()
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds
 
     def close(self) -> None:
         self.commands.send(None)
@@ -185,6 +196,12 @@ def _search_in_turns(commands: Connection, data_dir: str, mix: list[dict[str, st
                 done += 1
             spent += time.perf_counter() - started
             commands.send((done, spent))
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU seconds of this process's finished children: wrk, once each run returns."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def free_port() -> int:
@@ -282,21 +299,34 @@ def measure(data_dir: Path, what: str, started: float) -> None:
         workers = os.cpu_count() or 1
         server = Server(data_dir, workers)
         baseline = DirectBaseline(data_dir, mix)
+        # Two such processes searching at once, without a server: what the cores give searches, the most
+        # a server could reach. The second goes down the list from its middle.
+        pair = [DirectBaseline(data_dir, mix), DirectBaseline(data_dir, mix[len(mix) // 2 :] + mix[: len(mix) // 2])]
         try:
             print(f"letters serve --workers {workers} --threads {SERVER_THREADS}: answering in "
                   f"{server.startup:.1f} s, first search in {server.first_search:.2f} s")
             # In turns, so that a machine that slows down or speeds up for a while does both alike.
             web = Load()
             turn_ratios = []
+            serving_cpu = wrk_cpu = 0.0
             for _ in range(ROUNDS):
                 done, seconds = baseline.done, baseline.seconds
                 baseline.run(BASELINE_SECONDS / ROUNDS)
+                for searcher in pair:
+                    searcher.start(SECONDS / ROUNDS)
+                for searcher in pair:
+                    searcher.finish()
+                serving_before, wrk_before = server.worker_cpu_seconds(), children_cpu_seconds()
                 turn = load(server.port, paths, web.requests, CLIENTS, SECONDS / ROUNDS)
+                serving_cpu += server.worker_cpu_seconds() - serving_before
+                wrk_cpu += children_cpu_seconds() - wrk_before
                 web.add(turn)
                 turn_ratios.append(turn.rate * (baseline.seconds - seconds) / (baseline.done - done))
-            direct_rate = baseline.done / baseline.seconds
+            direct_rate, pair_rate = baseline.rate, sum(searcher.rate for searcher in pair)
             print(f"baseline, Python API in-process, 1 at a time: {direct_rate:6.1f} searches/s "
                   f"({1000 / direct_rate:.1f} ms each, {baseline.done} searches)")
+            print(f"two such processes at once, no server: {pair_rate:6.1f} searches/s, {pair_rate / direct_rate:.2f}x "
+                  "one (what the cores give searches now: the most a server could reach)")
             print(f"web, {CLIENTS} clients (wrk) for {SECONDS:.0f} s against /api/search ({os.cpu_count()} cores, "
                   f"load generator included; {ROUNDS} turns with the baseline):")
             print(f"  {web.requests} requests ({min(web.requests, len(paths))} different searches), "
@@ -305,16 +335,25 @@ def measure(data_dir: Path, what: str, started: float) -> None:
             print(f"  errors: {web.errors}")
             print(f"  memory: {', '.join(f'{mb:.0f}' for mb in server.worker_megabytes())} MB resident per worker "
                   f"(parent {server.parent_megabytes():.0f} MB)")
+            if serving_cpu:  # (Linux)
+                serving_ms, together_ms = 1000 * serving_cpu / web.requests, 1000 * len(pair) / pair_rate
+                busy = (serving_cpu + wrk_cpu) / ((os.cpu_count() or 1) * web.seconds)
+                print(f"  CPU a request: the workers {serving_ms:.2f} ms, where a search takes "
+                      f"{1000 / direct_rate:.2f} ms in one process and {together_ms:.2f} ms in each of two at once: "
+                      f"serving (HTTP, Flask, sockets) adds {serving_ms - together_ms:.2f} ms; "
+                      f"wrk {1000 * wrk_cpu / web.requests:.2f} ms; the cores {busy:.0%} busy")
             speedup = web.rate / direct_rate
             print(f"  web requests/s ÷ in-process searches/s: {speedup:.2f}x (its {ROUNDS} turns: "
-                  f"{min(turn_ratios):.2f}x to {max(turn_ratios):.2f}x)")
+                  f"{min(turn_ratios):.2f}x to {max(turn_ratios):.2f}x); ÷ two processes' searches/s: "
+                  f"{web.rate / pair_rate:.2f}")
             met = (web.rate >= TARGET_RPS and web.p95 <= TARGET_P95_MS and not web.errors
                    and speedup >= TARGET_SPEEDUP)
             print(f"  target ≥ {TARGET_RPS} requests/s, p95 ≤ {TARGET_P95_MS} ms, 0 errors, ≥ {TARGET_SPEEDUP}x "
                   f"in-process: {'met' if met else 'NOT met'}")
             swap_under_load(server, data_dir, paths, web.requests)
         finally:
-            baseline.close()
+            for searcher in (baseline, *pair):
+                searcher.close()
             server.stop()
 
 
@@ -358,13 +397,26 @@ class Server:
             line = next(line for line in status if line.startswith("VmRSS:"))
         return int(line.split()[1]) / 1024
 
-    def worker_megabytes(self) -> list[float]:
+    def _worker_pids(self) -> list[int]:
+        """The serving processes; none where there is no /proc (not Linux)."""
         pid = self.process.pid
         try:
             with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
-                return [self._megabytes(int(child)) for child in children.read().split()]
-        except OSError:  # no /proc: not Linux
+                return [int(child) for child in children.read().split()]
+        except OSError:
             return []
+
+    def worker_megabytes(self) -> list[float]:
+        return [self._megabytes(pid) for pid in self._worker_pids()]
+
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU seconds the serving processes have used so far (0 without /proc)."""
+        ticks = 0
+        for pid in self._worker_pids():
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()  # the process name, in brackets, may hold spaces
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def parent_megabytes(self) -> float:
         try:
