@@ -204,6 +204,12 @@ def children_cpu_seconds() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def _memory_megabytes(pid: int) -> dict[str, float]:
+    """A process's memory from /proc/PID/smaps_rollup (Rss, Pss, Private_Dirty, …) in MB."""
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+        return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in rollup if line.endswith(" kB\n")}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -333,8 +339,7 @@ def measure(data_dir: Path, what: str, started: float) -> None:
                   f"{web.rate:.1f} requests/s; the worst turn's p50 {web.p50:.0f} ms, p95 {web.p95:.0f} ms, "
                   f"p99 {web.p99:.0f} ms")
             print(f"  errors: {web.errors}")
-            print(f"  memory: {', '.join(f'{mb:.0f}' for mb in server.worker_megabytes())} MB resident per worker "
-                  f"(parent {server.parent_megabytes():.0f} MB)")
+            print(f"  memory: {server.memory()}")
             if serving_cpu:  # (Linux)
                 serving_ms, together_ms = 1000 * serving_cpu / web.requests, 1000 * len(pair) / pair_rate
                 busy = (serving_cpu + wrk_cpu) / ((os.cpu_count() or 1) * web.seconds)
@@ -392,11 +397,6 @@ class Server:
             self.first_search = time.perf_counter() - began
         load(self.port, ["/api/search?q=warm"], 0, clients=2 * workers, seconds=2.0)  # every worker opens its index
 
-    def _megabytes(self, pid: int) -> float:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            line = next(line for line in status if line.startswith("VmRSS:"))
-        return int(line.split()[1]) / 1024
-
     def _worker_pids(self) -> list[int]:
         """The serving processes; none where there is no /proc (not Linux)."""
         pid = self.process.pid
@@ -406,8 +406,20 @@ class Server:
         except OSError:
             return []
 
-    def worker_megabytes(self) -> list[float]:
-        return [self._megabytes(pid) for pid in self._worker_pids()]
+    def memory(self) -> str:
+        """What the workers hold: resident, their own alone (what another worker would add), and the whole
+        server's memory counting each shared page once (proportional set sizes summed); Linux's /proc."""
+        try:
+            workers = [_memory_megabytes(pid) for pid in self._worker_pids()]
+            parent = _memory_megabytes(self.process.pid)
+        except OSError:  # not Linux
+            return "not measured here (no /proc)"
+        resident = ", ".join(f"{figures['Rss']:.0f}" for figures in workers)
+        own = ", ".join(f"{figures['Private_Clean'] + figures['Private_Dirty']:.0f}" for figures in workers)
+        whole = sum(figures["Pss"] for figures in (parent, *workers))
+        return (f"{resident} MB resident per worker, of which {own} MB its own; the rest is shared by the "
+                f"workers: the index's files, mapped once, and the pages forked from the parent "
+                f"({parent['Rss']:.0f} MB resident); the whole server {whole:.0f} MB")
 
     def worker_cpu_seconds(self) -> float:
         """User and system CPU seconds the serving processes have used so far (0 without /proc)."""
@@ -417,12 +429,6 @@ class Server:
                 fields = stat.read().rsplit(")", 1)[1].split()  # the process name, in brackets, may hold spaces
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
         return ticks / os.sysconf("SC_CLK_TCK")
-
-    def parent_megabytes(self) -> float:
-        try:
-            return self._megabytes(self.process.pid)
-        except OSError:
-            return 0.0
 
     def stop(self) -> None:
         self.process.terminate()
